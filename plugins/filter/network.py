@@ -1,0 +1,219 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters that turn the `network` role's variables into a concrete subnet and routing plan.
+
+The plan is computed here, in one pure function, so that every input error the argument spec
+cannot express (a malformed CIDR, more AZs than the region has, a NAT count larger than the AZ
+count, overlapping tiers) fails before any AWS write call, with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from ansible.errors import AnsibleFilterError
+
+DOCUMENTATION = r"""
+name: network_plan
+short_description: Compute the subnets and route tables of a stacksmith network
+description:
+  - Takes the VPC CIDR, the tiers, the AZ names and the NAT gateway count and returns the list of
+    subnets (tier, AZ, CIDR, name, public) and route tables (name, tier, route target, AZ,
+    subnets) the C(network) role creates.
+  - Fails with a message naming the offending variable on invalid input.
+positional: _input
+options:
+  _input:
+    description: The VPC CIDR (C(network_vpc_cidr)).
+    type: str
+    required: true
+"""
+
+TIER_NAMES = ("public", "private_app", "private_data")
+TIER_DEFAULT_ROUTE = {"public": "igw", "private_app": "nat", "private_data": "none"}
+TIER_DEFAULT_OFFSET = {"public": 0, "private_app": 10, "private_data": 20}
+TIER_SLUG = {"public": "public", "private_app": "app", "private_data": "data"}
+
+
+def _fail(variable: str, message: str) -> None:
+    raise AnsibleFilterError(f"{variable}: {message}")
+
+
+def _parse_vpc_cidr(vpc_cidr: Any) -> ipaddress.IPv4Network:
+    try:
+        net = ipaddress.ip_network(str(vpc_cidr), strict=True)
+    except ValueError as e:
+        _fail("network_vpc_cidr", f"'{vpc_cidr}' is not a valid IPv4 CIDR block ({e})")
+    if net.version != 4:
+        _fail("network_vpc_cidr", f"'{vpc_cidr}' must be an IPv4 CIDR block")
+    if not 16 <= net.prefixlen <= 28:
+        _fail("network_vpc_cidr", f"'{vpc_cidr}': a VPC CIDR block must be between /16 and /28 (AWS limit)")
+    return net
+
+
+def select_azs(available: list[str], az_count: int, azs: list[str] | None = None) -> list[str]:
+    """Pick the AZs the network spans: `azs` when given, else the first `az_count` available ones."""
+    available = sorted(available or [])
+    if azs:
+        unknown = [a for a in azs if a not in available]
+        if unknown:
+            _fail("network_azs", f"{unknown} not available in this region (available: {available})")
+        if len(set(azs)) != len(azs):
+            _fail("network_azs", f"{azs} lists an AZ twice")
+        return list(azs)
+    if az_count < 1:
+        _fail("network_az_count", f"must be at least 1, got {az_count}")
+    if az_count > len(available):
+        _fail(
+            "network_az_count",
+            f"{az_count} AZs asked for but the region has only {len(available)} available: {available}",
+        )
+    return available[:az_count]
+
+
+def network_plan(
+    vpc_cidr: str,
+    tiers: list[dict[str, Any]],
+    azs: list[str],
+    nat_gateways: int,
+    name_prefix: str,
+    newbits: int = 8,
+) -> dict[str, Any]:
+    """Return {'subnets': [...], 'route_tables': [...], 'nat_azs': [...]} for the role."""
+    net = _parse_vpc_cidr(vpc_cidr)
+    if not azs:
+        _fail("network_azs", "no AZ selected")
+    if isinstance(nat_gateways, str) and nat_gateways.strip().lstrip("-").isdigit():
+        nat_gateways = int(nat_gateways)
+    if not isinstance(nat_gateways, int) or isinstance(nat_gateways, bool):
+        _fail("network_nat_gateways", f"must be an integer, got {nat_gateways!r}")
+    if nat_gateways < 0 or nat_gateways > len(azs):
+        _fail(
+            "network_nat_gateways",
+            f"{nat_gateways} is out of range: use 0 (none), 1 (shared) or up to one per AZ ({len(azs)})",
+        )
+    new_prefix = net.prefixlen + int(newbits)
+    if new_prefix > 28:
+        _fail("network_subnet_newbits", f"{newbits} makes /{new_prefix} subnets from {net}; AWS allows /28 at most")
+    capacity = 2 ** int(newbits)
+
+    seen_names: set[str] = set()
+    subnets: list[dict[str, Any]] = []
+    route_tables: list[dict[str, Any]] = []
+    used: dict[ipaddress.IPv4Network, str] = {}
+    has_public = any(t.get("name") == "public" for t in tiers)
+
+    for tier in tiers:
+        name = tier.get("name")
+        if name not in TIER_NAMES:
+            _fail("network_tiers", f"unknown tier '{name}'; known tiers are {list(TIER_NAMES)}")
+        if name in seen_names:
+            _fail("network_tiers", f"tier '{name}' is listed twice")
+        seen_names.add(name)
+        route = tier.get("route") or TIER_DEFAULT_ROUTE[name]
+        if route == "igw" and name != "public":
+            _fail("network_tiers", f"tier '{name}' cannot route to the internet gateway; only 'public' can")
+        if route == "nat" and nat_gateways == 0:
+            route = "none"
+        if route == "nat" and not has_public:
+            _fail("network_tiers", f"tier '{name}' routes through NAT but there is no 'public' tier to hold it")
+        slug = TIER_SLUG[name]
+        explicit = tier.get("cidrs") or []
+        if explicit and len(explicit) != len(azs):
+            _fail("network_tiers", f"tier '{name}' lists {len(explicit)} cidrs for {len(azs)} AZs")
+        offset = tier.get("netnum_offset")
+        offset = TIER_DEFAULT_OFFSET[name] if offset is None else int(offset)
+        tier_subnets = []
+        for index, az in enumerate(azs):
+            if explicit:
+                try:
+                    cidr = ipaddress.ip_network(str(explicit[index]), strict=True)
+                except ValueError as e:
+                    _fail("network_tiers", f"tier '{name}' cidr '{explicit[index]}' is invalid ({e})")
+                if not cidr.subnet_of(net):
+                    _fail("network_tiers", f"tier '{name}' cidr {cidr} is outside network_vpc_cidr {net}")
+            else:
+                netnum = offset + index
+                if netnum >= capacity:
+                    _fail(
+                        "network_tiers",
+                        f"tier '{name}' netnum {netnum} does not fit in {net} with network_subnet_newbits {newbits}",
+                    )
+                cidr = ipaddress.ip_network((int(net.network_address) + netnum * 2 ** (32 - new_prefix), new_prefix))
+            for other, owner in used.items():
+                if cidr.overlaps(other):
+                    _fail("network_tiers", f"tier '{name}' subnet {cidr} in {az} overlaps {owner} subnet {other}")
+            used[cidr] = f"{name}/{az}"
+            subnet = {
+                "tier": name,
+                "az": az,
+                "az_index": index,
+                "cidr": str(cidr),
+                "name": f"{name_prefix}-{slug}-{az}",
+                "public": name == "public",
+            }
+            subnets.append(subnet)
+            tier_subnets.append(subnet)
+
+        if route == "nat":
+            # One route table per AZ, each pointing at the NAT gateway of its AZ (or the shared one).
+            for subnet in tier_subnets:
+                route_tables.append(
+                    {
+                        "name": f"{name_prefix}-{slug}-{subnet['az']}",
+                        "tier": name,
+                        "route": "nat",
+                        "nat_index": subnet["az_index"] % nat_gateways,
+                        "subnet_cidrs": [subnet["cidr"]],
+                    }
+                )
+        else:
+            route_tables.append(
+                {
+                    "name": f"{name_prefix}-{slug}",
+                    "tier": name,
+                    "route": route,
+                    "nat_index": None,
+                    "subnet_cidrs": [s["cidr"] for s in tier_subnets],
+                }
+            )
+
+    nat_azs = azs[:nat_gateways]
+    nat_subnets = [s for s in subnets if s["tier"] == "public" and s["az"] in nat_azs]
+    return {
+        "subnets": subnets,
+        "route_tables": route_tables,
+        "nat_gateways": [
+            {"index": i, "az": s["az"], "subnet_cidr": s["cidr"], "name": f"{name_prefix}-nat-{s['az']}"}
+            for i, s in enumerate(nat_subnets)
+        ],
+    }
+
+
+def ids_by_tier(plan_subnets: list[dict[str, Any]], id_by_cidr: dict[str, str]) -> dict[str, list[str]]:
+    """{tier: [subnet ids in AZ order]} for the planned subnets that exist (have an id)."""
+    out: dict[str, list[str]] = {}
+    for s in sorted(plan_subnets, key=lambda s: s["az_index"]):
+        if s["cidr"] in id_by_cidr:
+            out.setdefault(s["tier"], []).append(id_by_cidr[s["cidr"]])
+    return out
+
+
+def ids_by_name(resources: list[dict[str, Any]], id_key: str) -> dict[str, str]:
+    """{Name tag: id} for resources returned by an amazon.aws *_info module (snake_case, tags as dict)."""
+    out: dict[str, str] = {}
+    for r in resources or []:
+        name = (r.get("tags") or {}).get("Name")
+        if name:
+            out[name] = r[id_key]
+    return out
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "network_plan": network_plan,
+            "select_azs": select_azs,
+            "ids_by_tier": ids_by_tier,
+            "ids_by_name": ids_by_name,
+        }

@@ -1,0 +1,128 @@
+"""Unit tests of the network plan filter (the validation that happens before any AWS call)."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleFilterError
+from ansible_collections.stacksmith.aws.plugins.filter.network import (
+    ids_by_name,
+    ids_by_tier,
+    network_plan,
+    select_azs,
+)
+
+TIERS = [
+    {"name": "public", "netnum_offset": 0},
+    {"name": "private_app", "netnum_offset": 10},
+    {"name": "private_data", "netnum_offset": 20},
+]
+AZS = ["us-east-1a", "us-east-1b"]
+
+
+def test_plan_of_architecture_1():
+    plan = network_plan("10.40.0.0/16", TIERS, AZS, 1, "wa-prod")
+    assert [(s["tier"], s["az"], s["cidr"]) for s in plan["subnets"]] == [
+        ("public", "us-east-1a", "10.40.0.0/24"),
+        ("public", "us-east-1b", "10.40.1.0/24"),
+        ("private_app", "us-east-1a", "10.40.10.0/24"),
+        ("private_app", "us-east-1b", "10.40.11.0/24"),
+        ("private_data", "us-east-1a", "10.40.20.0/24"),
+        ("private_data", "us-east-1b", "10.40.21.0/24"),
+    ]
+    assert [s["public"] for s in plan["subnets"]] == [True, True, False, False, False, False]
+    assert [(rt["name"], rt["route"], rt["nat_index"]) for rt in plan["route_tables"]] == [
+        ("wa-prod-public", "igw", None),
+        ("wa-prod-app-us-east-1a", "nat", 0),
+        ("wa-prod-app-us-east-1b", "nat", 0),
+        ("wa-prod-data", "none", None),
+    ]
+    assert plan["nat_gateways"] == [
+        {"index": 0, "az": "us-east-1a", "subnet_cidr": "10.40.0.0/24", "name": "wa-prod-nat-us-east-1a"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "nat, expected_indexes, nat_azs",
+    [
+        (0, [], []),
+        (1, [0, 0, 0], ["a"]),
+        (2, [0, 1, 0], ["a", "b"]),
+        (3, [0, 1, 2], ["a", "b", "c"]),
+        ("3", [0, 1, 2], ["a", "b", "c"]),
+    ],
+)
+def test_nat_distribution(nat, expected_indexes, nat_azs):
+    plan = network_plan("10.0.0.0/16", TIERS, ["a", "b", "c"], nat, "p")
+    app = [rt for rt in plan["route_tables"] if rt["tier"] == "private_app"]
+    if expected_indexes:
+        assert [rt["nat_index"] for rt in app] == expected_indexes
+    else:
+        # Without NAT the app tier has one route table and no default route.
+        assert [(rt["route"], len(rt["subnet_cidrs"])) for rt in app] == [("none", 3)]
+    assert [n["az"] for n in plan["nat_gateways"]] == nat_azs
+
+
+@pytest.mark.parametrize(
+    "kwargs, variable, fragment",
+    [
+        ({"vpc_cidr": "10.40.0.0/33"}, "network_vpc_cidr", "not a valid IPv4 CIDR"),
+        ({"vpc_cidr": "10.40.0.1/16"}, "network_vpc_cidr", "not a valid IPv4 CIDR"),
+        ({"vpc_cidr": "banana"}, "network_vpc_cidr", "not a valid IPv4 CIDR"),
+        ({"vpc_cidr": "10.0.0.0/8"}, "network_vpc_cidr", "between /16 and /28"),
+        ({"nat_gateways": 3}, "network_nat_gateways", "out of range"),
+        ({"nat_gateways": -1}, "network_nat_gateways", "out of range"),
+        ({"nat_gateways": "many"}, "network_nat_gateways", "must be an integer"),
+        ({"tiers": [{"name": "dmz"}]}, "network_tiers", "unknown tier 'dmz'"),
+        ({"tiers": [{"name": "public"}, {"name": "public"}]}, "network_tiers", "listed twice"),
+        ({"tiers": [{"name": "private_data", "route": "igw"}]}, "network_tiers", "cannot route to the internet"),
+        ({"tiers": [{"name": "private_app"}]}, "network_tiers", "no 'public' tier"),
+        (
+            {"tiers": [{"name": "public", "netnum_offset": 0}, {"name": "private_app", "netnum_offset": 1}]},
+            "network_tiers",
+            "overlaps",
+        ),
+        ({"tiers": [{"name": "public", "cidrs": ["10.1.0.0/24", "10.40.1.0/24"]}]}, "network_tiers", "outside"),
+        ({"tiers": [{"name": "public", "netnum_offset": 255}]}, "network_tiers", "does not fit"),
+        ({"newbits": 13}, "network_subnet_newbits", "/28 at most"),
+    ],
+)
+def test_plan_rejects_bad_input_naming_the_variable(kwargs, variable, fragment):
+    args = {"vpc_cidr": "10.40.0.0/16", "tiers": TIERS, "azs": AZS, "nat_gateways": 1, "name_prefix": "p"}
+    args.update(kwargs)
+    with pytest.raises(AnsibleFilterError) as e:
+        network_plan(**args)
+    assert str(e.value).startswith(f"{variable}: ")
+    assert fragment in str(e.value)
+
+
+def test_select_azs():
+    available = ["us-east-1c", "us-east-1a", "us-east-1b"]
+    assert select_azs(available, 2) == ["us-east-1a", "us-east-1b"]
+    assert select_azs(available, 1, ["us-east-1c"]) == ["us-east-1c"]
+    with pytest.raises(AnsibleFilterError, match=r"^network_az_count: 4 AZs asked for but the region has only 3"):
+        select_azs(available, 4)
+    with pytest.raises(AnsibleFilterError, match=r"^network_azs: \['us-east-1z'\] not available"):
+        select_azs(available, 1, ["us-east-1z"])
+    with pytest.raises(AnsibleFilterError, match=r"^network_az_count: must be at least 1"):
+        select_azs(available, 0)
+
+
+def test_adopted_default_vpc_plan():
+    tiers = [{"name": "private_app", "netnum_offset": 10}, {"name": "private_data", "netnum_offset": 12}]
+    plan = network_plan("172.31.0.0/16", tiers, AZS, 0, "cmep-prod", newbits=4)
+    assert [s["cidr"] for s in plan["subnets"]] == [
+        "172.31.160.0/20",
+        "172.31.176.0/20",
+        "172.31.192.0/20",
+        "172.31.208.0/20",
+    ]
+    assert [rt["route"] for rt in plan["route_tables"]] == ["none", "none"]
+    assert plan["nat_gateways"] == []
+
+
+def test_ids_helpers():
+    plan = network_plan("10.40.0.0/16", TIERS, AZS, 1, "p")
+    ids = {"10.40.1.0/24": "subnet-b", "10.40.0.0/24": "subnet-a", "10.40.10.0/24": "subnet-c"}
+    assert ids_by_tier(plan["subnets"], ids) == {"public": ["subnet-a", "subnet-b"], "private_app": ["subnet-c"]}
+    rts = [{"route_table_id": "rtb-1", "tags": {"Name": "p-public"}}, {"route_table_id": "rtb-2", "tags": {}}]
+    assert ids_by_name(rts, "route_table_id") == {"p-public": "rtb-1"}
