@@ -1,0 +1,184 @@
+"""Test harness: run playbooks of this collection against the loopback emulator and read results.
+
+Everything here refuses to talk to anything but a loopback endpoint.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+class NotLoopbackError(RuntimeError):
+    pass
+
+
+def require_loopback(endpoint: str) -> str:
+    """Return the endpoint if its host is a loopback address, else raise NotLoopbackError."""
+    host = urlsplit(endpoint).hostname or ""
+    if host == "localhost":
+        return endpoint
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return endpoint
+    except ValueError:
+        pass
+    raise NotLoopbackError(f"refusing to test against {endpoint!r}: only a loopback emulator endpoint is allowed")
+
+
+def aws_env(endpoint: str) -> dict[str, str]:
+    """Environment for a process that must only reach the emulator."""
+    require_loopback(endpoint)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "STACKSMITH_ENDPOINT": endpoint,
+        }
+    )
+    return env
+
+
+def boto3_client(service: str, endpoint: str, region: str = "us-east-1"):
+    import boto3
+
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=require_loopback(endpoint),
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@dataclass
+class PlaybookRun:
+    rc: int
+    stats: dict[str, dict[str, int]]
+    plays: list[dict[str, Any]] = field(default_factory=list)
+    stdout: str = ""
+    stderr: str = ""
+
+    def changed(self, host: str | None = None) -> int:
+        return sum(s.get("changed", 0) for h, s in self.stats.items() if host in (None, h))
+
+    def failures(self) -> int:
+        return sum(s.get("failures", 0) + s.get("unreachable", 0) for s in self.stats.values())
+
+    def task_results(self, host: str):
+        for play in self.plays:
+            for task in play.get("tasks", []):
+                res = task.get("hosts", {}).get(host)
+                if res is not None:
+                    yield task["task"]["name"], res
+
+    def changed_tasks(self, host: str | None = None) -> list[str]:
+        out = []
+        for play in self.plays:
+            for task in play.get("tasks", []):
+                for h, res in task.get("hosts", {}).items():
+                    if host in (None, h) and res.get("changed"):
+                        out.append(f"{h}: {task['task']['name']}")
+        return out
+
+    def failure_messages(self) -> str:
+        msgs = []
+        for play in self.plays:
+            for task in play.get("tasks", []):
+                for h, res in task.get("hosts", {}).items():
+                    if res.get("failed") or res.get("unreachable"):
+                        msgs.append(f"{h}: {task['task']['name']}: {res.get('msg', '')}")
+                    for item in res.get("results", []) if isinstance(res.get("results"), list) else []:
+                        if isinstance(item, dict) and item.get("failed"):
+                            msgs.append(f"{h}: {task['task']['name']}: {item.get('msg', '')}")
+        return "\n".join(msgs) or self.stderr[-3000:] or self.stdout[-3000:]
+
+
+def write_inventory(path: Path, endpoint: str, stacks: dict[str, dict[str, dict[str, Any]]]) -> Path:
+    """Write an emulator inventory: stacks = {architecture: {stack name: host vars}}."""
+    require_loopback(endpoint)
+    (path / "group_vars").mkdir(parents=True, exist_ok=True)
+    hosts = {"all": {"children": {arch: {"hosts": hs} for arch, hs in stacks.items()}}}
+    (path / "hosts.yml").write_text(yaml.safe_dump(hosts, sort_keys=False))
+    (path / "group_vars" / "all.yml").write_text(
+        yaml.safe_dump(
+            {
+                "stacksmith_target": "emulator",
+                "aws_region": "us-east-1",
+                "aws_endpoint_url": endpoint,
+                "aws_access_key": "testing",
+                "aws_secret_key": "testing",
+            }
+        )
+    )
+    return path
+
+
+def run_playbook(
+    playbook: str,
+    inventory: Path | str,
+    endpoint: str,
+    *,
+    limit: str | None = None,
+    tags: str | None = None,
+    check: bool = False,
+    diff: bool = False,
+    extra_vars: dict[str, Any] | None = None,
+    outputs_dir: Path | None = None,
+    timeout: int = 900,
+) -> PlaybookRun:
+    env = aws_env(endpoint)
+    env.update(
+        {
+            "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+            "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+            "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_DEPRECATION_WARNINGS": "false",
+        }
+    )
+    if outputs_dir is not None:
+        env["STACKSMITH_OUTPUTS_DIR"] = str(outputs_dir)
+    cmd = [str(BIN / "ansible-playbook"), "-i", str(inventory), str(REPO / playbook)]
+    if limit:
+        cmd += ["--limit", limit]
+    if tags:
+        cmd += ["--tags", tags]
+    if check:
+        cmd.append("--check")
+    if diff:
+        cmd.append("--diff")
+    if extra_vars:
+        cmd += ["-e", json.dumps(extra_vars)]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    try:
+        data = json.loads(proc.stdout[proc.stdout.index("{") :])
+    except ValueError:
+        data = {}
+    return PlaybookRun(
+        rc=proc.returncode,
+        stats=data.get("stats", {}),
+        plays=data.get("plays", []),
+        stdout=proc.stdout,
+        stderr=proc.stderr,
+    )
+
+
+def summarize(records: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{r['service']}:{r['action']}({r['status']})" for r in records)
