@@ -166,7 +166,7 @@ def run_playbook(
         cmd.append("--diff")
     if extra_vars:
         cmd += ["-e", json.dumps(extra_vars)]
-    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     try:
         data = json.loads(proc.stdout[proc.stdout.index("{") :])
     except ValueError:

@@ -20,7 +20,7 @@ description:
     O(deliver_logs_permission_arn) or O(destination_options), the module fails and names the difference;
     the flow log must then be deleted (O(state=absent)) and created again.
 author:
-  - stacksmith.aws maintainers
+  - stacksmith.aws maintainers (@stacksmith)
 options:
   state:
     description:

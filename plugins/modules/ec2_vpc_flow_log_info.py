@@ -12,7 +12,7 @@ description:
   - Companion of M(stacksmith.aws.ec2_vpc_flow_log); neither C(amazon.aws) nor C(community.aws) ships
     a module for VPC flow logs.
 author:
-  - stacksmith.aws maintainers
+  - stacksmith.aws maintainers (@stacksmith)
 options:
   flow_log_ids:
     description:
