@@ -286,18 +286,19 @@ flow_log:
 import time
 import uuid
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error, ensure_ec2_tags
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    boto3_tag_list_to_ansible_dict,
     boto3_tag_specifications,
     compare_aws_tags,
 )
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
+from ansible_collections.stacksmith.aws.plugins.module_utils.ec2_flow_log import (
+    EC2FlowLogErrorHandler,
+    describe_flow_logs,
+    format_flow_log,
+)
 
 # The record format AWS applies (and reports) when CreateFlowLogs is called without LogFormat.
 DEFAULT_LOG_FORMAT = (
@@ -326,21 +327,6 @@ RESOURCE_ID_PREFIXES = {
 # Seconds to wait for a new flow log to show up in DescribeFlowLogs (eventual consistency).
 CREATE_WAIT_DELAY = 2
 CREATE_WAIT_ATTEMPTS = 15
-
-
-class EC2FlowLogErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleEC2Error
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("InvalidFlowLogId.NotFound")
-
-
-@EC2FlowLogErrorHandler.list_error_handler("describe flow logs", [])
-@AWSRetry.jittered_backoff()
-def describe_flow_logs(client, **params):
-    paginator = client.get_paginator("describe_flow_logs")
-    return paginator.paginate(**params).build_full_result()["FlowLogs"]
 
 
 @EC2FlowLogErrorHandler.common_error_handler("create flow log")
@@ -568,15 +554,6 @@ def delete_flow_log(client, flow_log_id):
             f"({error.get('Code', 'no error code')})"
         )
     return True
-
-
-def format_flow_log(flow_log):
-    """Returns a DescribeFlowLogs item as returned by the module: snake_case with tags as a dict."""
-    if not flow_log:
-        return {}
-    result = camel_dict_to_snake_dict(flow_log, ignore_list=["Tags"])
-    result["tags"] = boto3_tag_list_to_ansible_dict(flow_log.get("Tags") or [])
-    return result
 
 
 def predict_flow_log(params):

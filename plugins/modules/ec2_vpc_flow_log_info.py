@@ -150,35 +150,14 @@ flow_logs:
       sample: {"Name": "production-vpc-flow-log"}
 """
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
-from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
-
-
-class EC2FlowLogErrorHandler(AWSErrorHandler):
-    _CUSTOM_EXCEPTION = AnsibleEC2Error
-
-    @classmethod
-    def _is_missing(cls):
-        return is_boto3_error_code("InvalidFlowLogId.NotFound")
-
-
-@EC2FlowLogErrorHandler.list_error_handler("describe flow logs", [])
-@AWSRetry.jittered_backoff()
-def describe_flow_logs(client, **params):
-    paginator = client.get_paginator("describe_flow_logs")
-    return paginator.paginate(**params).build_full_result()["FlowLogs"]
-
-
-def format_flow_log(flow_log):
-    result = camel_dict_to_snake_dict(flow_log, ignore_list=["Tags"])
-    result["tags"] = boto3_tag_list_to_ansible_dict(flow_log.get("Tags") or [])
-    return result
+from ansible_collections.stacksmith.aws.plugins.module_utils.ec2_flow_log import (
+    describe_flow_logs,
+    format_flow_log,
+)
 
 
 def list_flow_logs(client, flow_log_ids=None, filters=None):
