@@ -1,0 +1,1 @@
+"""Benchmark of stacksmith.aws stacks against the embedded emulator (see bench/README.md)."""
