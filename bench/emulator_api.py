@@ -101,15 +101,25 @@ class Latency:
         }
 
 
+def _client_call(client: Any, method: str, *args: Any, **kwargs: Any) -> Any:
+    """``client.<method>(...)``; an HTTP 404/405 from an emulator without the endpoint becomes FeatureMissing."""
+    try:
+        return getattr(client, method)(*args, **kwargs)
+    except Exception as e:  # EmulatorError (emulator.client) and whatever a client raises
+        if "HTTP 404" in str(e) or "HTTP 405" in str(e):
+            raise FeatureMissing(str(e)) from e
+        raise
+
+
 def configure_latency(client: Any, scale: float) -> Latency:
     """Set the emulator's latency scale and read back its profile; degrade to scale 0 when it has none."""
     endpoint = client.endpoint
     try:
         if hasattr(client, "set_latency"):
-            client.set_latency(scale=scale)
+            _client_call(client, "set_latency", scale=scale)
         else:
             _control(endpoint, "POST", "/latency", {"scale": scale})
-        state = client.latency() if hasattr(client, "latency") else _control(endpoint, "GET", "/latency")
+        state = _client_call(client, "latency") if hasattr(client, "latency") else _control(endpoint, "GET", "/latency")
     except FeatureMissing as e:
         return Latency(
             available=False,
@@ -139,7 +149,10 @@ def configure_latency(client: Any, scale: float) -> Latency:
 def timeline(client: Any) -> list[dict[str, Any]] | None:
     """The latency-managed resources' lifecycle records, or None when the emulator has no timeline."""
     try:
-        data = client.timeline() if hasattr(client, "timeline") else _control(client.endpoint, "GET", "/timeline")
+        if hasattr(client, "timeline"):
+            data = _client_call(client, "timeline")
+        else:
+            data = _control(client.endpoint, "GET", "/timeline")
     except FeatureMissing:
         return None
     if isinstance(data, dict):  # tolerate {"resources": [...]}

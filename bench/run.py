@@ -81,6 +81,7 @@ class Stage:
     spans: list[TaskSpan] = field(default_factory=list)
     changed_tasks: list[str] = field(default_factory=list)
     failure: str = ""
+    server_summary: dict[str, Any] | None = None
 
     def as_dict(self, resources: list[dict[str, Any]] | None = None, cp: float | None = None) -> dict[str, Any]:
         api = emulator_api.summarize_requests(self.records)
@@ -95,6 +96,12 @@ class Stage:
             "breakdown": breakdown(self.start, self.end, self.spans, self.records, resources, cp),
             "tasks": [s.as_dict(self.start) for s in self.spans],
         }
+        if self.server_summary is not None:
+            theirs = {k: self.server_summary.get(k) for k in ("total", "reads", "writes")}
+            ours = {k: api[k] for k in ("total", "reads", "writes")}
+            out["emulator_summary"] = theirs
+            if theirs != ours:
+                out["accounting_note"] = f"the emulator's /summary counts {theirs}, the request log {ours}"
         if self.failure:
             out["failure"] = self.failure[-4000:]
         return out
@@ -130,9 +137,14 @@ def run_stage(
     if rc == 0 and not stats:
         rc, failure = 1, f"{playbook}: no json callback output"
     records = client.requests(since=mark)
-    return Stage(
-        name, playbook, rc, wall, start, end, changed, records, task_spans(plays, stack), changed_tasks, failure
-    )
+    server_summary = None
+    if hasattr(client, "summary"):  # the emulator's own accounting, when it has it: a cross-check of ours
+        try:
+            server_summary = client.summary(since=mark)
+        except Exception:  # noqa: BLE001 - an older emulator: our own count stands
+            server_summary = None
+    spans = task_spans(plays, stack)
+    return Stage(name, playbook, rc, wall, start, end, changed, records, spans, changed_tasks, failure, server_summary)
 
 
 # Create* calls that add to a resource rather than make one: not graph nodes.

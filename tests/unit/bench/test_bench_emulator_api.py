@@ -151,3 +151,20 @@ def test_reference_profile_is_read_from_a_profile_file(tmp_path):
     assert load_reference_profile(bad) == FALLBACK_PROFILE
     assert load_reference_profile(tmp_path / "missing.json") == FALLBACK_PROFILE
     assert "nat_gateway" in REFERENCE_PROFILE
+
+
+def test_a_client_whose_emulator_lacks_the_endpoint_degrades():
+    def missing(**kwargs):
+        raise RuntimeError("POST /latency -> HTTP 404: {}")
+
+    client = SimpleNamespace(endpoint="http://127.0.0.1:1", set_latency=missing, timeline=lambda: missing())
+    assert configure_latency(client, 0.1).available is False
+    assert timeline(client) is None
+
+
+def test_other_client_errors_are_not_hidden():
+    def broken(**kwargs):
+        raise RuntimeError("POST /latency -> HTTP 400: scale must be a number")
+
+    with pytest.raises(RuntimeError, match="HTTP 400"):
+        configure_latency(SimpleNamespace(endpoint="http://127.0.0.1:1", set_latency=broken), 0.1)

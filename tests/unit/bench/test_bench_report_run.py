@@ -158,3 +158,63 @@ def test_gantt_writes_a_png(tmp_path):
     for name, res in (("with.png", resources), ("without.png", None)):
         path = plot_run(tmp_path / name, "t", t0, t0 + 13, spans, records, res, 10.0)
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+class FakeRun:
+    def __init__(self, rc, plays):
+        self.rc, self.plays, self.stats = rc, plays, {"s1": {"changed": 1}}
+
+    def changed(self, host=None):
+        return 1
+
+    def changed_tasks(self, host=None):
+        return ["s1: Create the VPC"]
+
+    def failure_messages(self):
+        return "s1: Create the VPC: boom"
+
+
+class FakeClient:
+    endpoint = "http://127.0.0.1:1"
+
+    def __init__(self, records, summary=None):
+        self.records, self._summary = records, summary
+
+    def mark(self):
+        return 3
+
+    def requests(self, since=0):
+        return [r for r in self.records if r["seq"] > since]
+
+    def summary(self, since=0):
+        if self._summary is None:
+            raise RuntimeError("GET /summary -> HTTP 404")
+        return self._summary
+
+
+def test_run_stage_collects_the_run_the_calls_since_the_mark_and_the_task_spans(tmp_path):
+    t = datetime(2026, 11, 25, tzinfo=UTC)
+    iso = t.replace(tzinfo=None).isoformat() + "Z"
+    plays = [
+        {"tasks": [{"task": {"name": "Create the VPC", "duration": {"start": iso, "end": iso}}, "hosts": {"s1": {}}}]}
+    ]
+    calls = []
+    harness = type("H", (), {"run_playbook": staticmethod(lambda *a, **k: calls.append((a, k)) or FakeRun(2, plays))})
+    records = [
+        {"seq": 3, "ts": 1.0, "service": "ec2", "action": "DescribeVpcs", "kind": "read", "status": 200},
+        {"seq": 4, "ts": 2.0, "service": "ec2", "action": "CreateVpc", "kind": "write", "status": 200},
+    ]
+    client = FakeClient(records, summary={"total": 2, "reads": 1, "writes": 1})
+    stage = run.run_stage(harness, client, "converge", "site.yml", tmp_path, "s1", tmp_path, 60, check=True)
+    assert calls[0][1]["limit"] == "s1" and calls[0][1]["check"] is True
+    assert stage.rc == 2 and stage.failure == "s1: Create the VPC: boom"
+    assert [r["seq"] for r in stage.records] == [4]
+    assert [s.name for s in stage.spans] == ["Create the VPC"]
+    d = stage.as_dict()
+    assert d["api"]["writes"] == 1 and d["write_calls"] == ["ec2:CreateVpc"]
+    assert d["emulator_summary"] == {"total": 2, "reads": 1, "writes": 1}
+    assert "accounting_note" in d  # 2 counted by the emulator, 1 in the request log since the mark
+    assert (
+        "accounting_note"
+        not in run.run_stage(harness, FakeClient(records), "noop", "site.yml", tmp_path, "s1", tmp_path, 60).as_dict()
+    )
