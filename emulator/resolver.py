@@ -225,6 +225,16 @@ class OperationResolver:
                     return dict(model.get("metadata", {}))
         return None
 
+    def service_metadata(self, name: str) -> dict[str, Any]:
+        """The ``metadata`` object of botocore's model for service ``name`` (empty for an unknown service)."""
+        info = self._ensure_index().get(name)
+        return dict(info.metadata) if info is not None else {}
+
+    def service_protocols(self, name: str) -> list[str]:
+        """The wire protocols of ``name``'s model, preferred first (``metadata.protocols``, else ``protocol``)."""
+        info = self._ensure_index().get(name)
+        return info.protocols if info is not None else []
+
     def _service_model(self, name: str) -> Any:
         import botocore.session
 
