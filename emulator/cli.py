@@ -1,4 +1,4 @@
-"""Command line of the emulator: ``python -m emulator {serve,up,down,status,reset,requests,shims}``.
+"""Command line of the emulator: ``python -m emulator <command>``.
 
 * ``serve [--host 127.0.0.1] [--port P] [--request-log PATH]`` runs in the foreground until SIGTERM / Ctrl-C.
 * ``up [--port P] [--state-dir .emulator]`` starts ``serve`` in the background (new session) and writes
@@ -7,7 +7,11 @@
 * ``down [--state-dir .emulator]`` sends SIGTERM to the pid in the pid file, waits, removes the file (exit 0 also
   when nothing runs).
 * ``status [--endpoint URL] [--state-dir .emulator]`` exit 0 if healthy, 1 if not.
-* ``reset [--endpoint URL]``, ``requests [--endpoint URL] [--since N] [--writes]`` (JSON lines), ``shims``.
+* ``reset [--endpoint URL]``, ``requests [--endpoint URL] [--since N] [--writes] [--summary]`` (JSON lines, or one
+  summary object), ``shims``.
+* ``latency [--scale S] [--profile FILE] [--reset]``: prints the latency configuration (after changing it, if asked).
+* ``faults`` (show), ``faults set FILE|-`` (JSON ``{"seed": N, "rules": [...]}``), ``faults clear``.
+* ``timeline``: the timed resources as JSON lines.
 
 Defaults: port ``$STACKSMITH_EMULATOR_PORT`` else 4566; endpoint ``$STACKSMITH_ENDPOINT`` else
 ``http://127.0.0.1:<port default>``.
@@ -231,8 +235,84 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 def cmd_requests(args: argparse.Namespace) -> int:
     client = EmulatorClient(args.endpoint)
+    if args.summary:
+        if args.writes:
+            from .accounting import summarize
+
+            print(json.dumps(summarize(client.writes(args.since)), indent=2), flush=True)
+        else:
+            print(json.dumps(client.summary(args.since), indent=2), flush=True)
+        return 0
     records = client.writes(args.since) if args.writes else client.requests(args.since)
     for record in records:
+        print(json.dumps(record), flush=True)
+    return 0
+
+
+def _read_json_arg(source: str) -> object:
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{'stdin' if source == '-' else source} is not valid JSON: {exc}") from None
+
+
+def cmd_latency(args: argparse.Namespace) -> int:
+    client = EmulatorClient(args.endpoint)
+    if args.reset:
+        client.reset_latency()
+    profile = None
+    if args.profile:
+        try:
+            raw = _read_json_arg(args.profile)
+        except (OSError, ValueError) as exc:
+            _err(f"error: {exc}")
+            return 2
+        if not isinstance(raw, dict):
+            _err("error: a latency profile is a JSON object")
+            return 2
+        profile = {k: v for k, v in raw.items() if not str(k).startswith("_")}
+    if args.scale is not None or profile is not None:
+        result = client.set_latency(scale=args.scale, profile=profile)
+    else:
+        result = client.latency()
+    if not args.verbose:
+        result = {k: result[k] for k in ("scale", "profile", "overrides") if k in result}
+    print(json.dumps(result, indent=2), flush=True)
+    return 0
+
+
+def cmd_faults(args: argparse.Namespace) -> int:
+    client = EmulatorClient(args.endpoint)
+    if args.op == "clear":
+        result = client.clear_faults()
+    elif args.op == "set":
+        if not args.file:
+            _err("error: faults set needs FILE (or - for stdin)")
+            return 2
+        try:
+            raw = _read_json_arg(args.file)
+        except (OSError, ValueError) as exc:
+            _err(f"error: {exc}")
+            return 2
+        if isinstance(raw, list):
+            raw = {"rules": raw}
+        if not isinstance(raw, dict):
+            _err("error: a fault config is a JSON object {'seed': N, 'rules': [...]}")
+            return 2
+        seed = raw.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            _err(f"error: seed must be an integer, got {seed!r}")
+            return 2
+        result = client.set_faults(list(raw.get("rules") or []), seed=seed)
+    else:
+        result = client.faults()
+    print(json.dumps(result, indent=2), flush=True)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    for record in EmulatorClient(args.endpoint).timeline():
         print(json.dumps(record), flush=True)
     return 0
 
@@ -275,7 +355,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--endpoint", default=default_endpoint())
     p.add_argument("--since", type=int, default=0, help="only records with seq > N")
     p.add_argument("--writes", action="store_true", help="only records of kind 'write'")
+    p.add_argument("--summary", action="store_true", help="print the accounting summary instead of the records")
     p.set_defaults(func=cmd_requests)
+
+    p = sub.add_parser("latency", help="show or change the latency scale / profile")
+    p.add_argument("--endpoint", default=default_endpoint())
+    p.add_argument("--scale", type=float, default=None, help="multiply every profile duration by S (0: instant)")
+    p.add_argument("--profile", default=None, help="JSON file (or - for stdin) of profile overrides to merge")
+    p.add_argument("--reset", action="store_true", help="back to the server's environment defaults first")
+    p.add_argument("--verbose", "-v", action="store_true", help="also print sources and the latency rules")
+    p.set_defaults(func=cmd_latency)
+
+    p = sub.add_parser("faults", help="show, set or clear fault-injection rules")
+    p.add_argument("op", nargs="?", choices=("show", "set", "clear"), default="show")
+    p.add_argument("file", nargs="?", help="for 'set': JSON file, or - for stdin")
+    p.add_argument("--endpoint", default=default_endpoint())
+    p.set_defaults(func=cmd_faults)
+
+    p = sub.add_parser("timeline", help="print the latency timeline as JSON lines")
+    p.add_argument("--endpoint", default=default_endpoint())
+    p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("shims", help="print the shims as JSON lines")
     p.add_argument("--endpoint", default=default_endpoint())

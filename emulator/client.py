@@ -34,9 +34,12 @@ class EmulatorClient:
         # never route loopback control calls through an HTTP proxy from the environment
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-    def _call(self, method: str, path: str) -> Any:
+    def _call(self, method: str, path: str, payload: Any = None) -> Any:
         request = urllib.request.Request(f"{self.endpoint}/_stacksmith{path}", method=method)
-        if method in ("POST", "PUT"):
+        if payload is not None:
+            request.data = json.dumps(payload).encode("utf-8")
+            request.add_header("Content-Type", "application/json")
+        elif method in ("POST", "PUT"):
             request.data = b""
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
@@ -81,3 +84,51 @@ class EmulatorClient:
     def shims(self) -> list[dict[str, Any]]:
         """The shims the emulator applies: name, service, real_behaviour, moto_behaviour..."""
         return list(self._call("GET", "/shims"))
+
+    # -- accounting ---------------------------------------------------------------------------------------------
+
+    def summary(self, since: int = 0) -> dict[str, Any]:
+        """:func:`emulator.accounting.summarize` of the records with ``seq`` > ``since`` (computed by the server)."""
+        return dict(self._call("GET", f"/summary?since={int(since)}"))
+
+    # -- fault injection ----------------------------------------------------------------------------------------
+
+    def faults(self) -> dict[str, Any]:
+        """``{"seed": N, "rules": [...]}`` with each rule's counters (matched, injected, armed, spent)."""
+        return dict(self._call("GET", "/faults"))
+
+    def set_faults(self, rules: list[dict[str, Any]], seed: int = 0) -> dict[str, Any]:
+        """Replace the fault rules (see :mod:`emulator.faults`); counters and RNG start afresh."""
+        return dict(self._call("POST", "/faults", {"seed": int(seed), "rules": list(rules)}))
+
+    def clear_faults(self) -> dict[str, Any]:
+        """Remove every fault rule (``/_stacksmith/reset`` does too)."""
+        return dict(self._call("DELETE", "/faults"))
+
+    # -- latency ------------------------------------------------------------------------------------------------
+
+    def latency(self) -> dict[str, Any]:
+        """``{"scale": s, "profile": {...}, "overrides": {...}, "sources": {...}, "rules": [...]}``."""
+        return dict(self._call("GET", "/latency"))
+
+    def set_latency(
+        self, scale: float | None = None, profile: dict[str, Any] | None = None, replace_profile: bool = False
+    ) -> dict[str, Any]:
+        """Set the scale and/or merge profile overrides (``{"nat_gateway": 5}`` or ``{"nat_gateway": {"create": 5,
+        "delete": 1}}``); survives ``reset()``."""
+        payload: dict[str, Any] = {}
+        if scale is not None:
+            payload["scale"] = scale
+        if profile is not None:
+            payload["profile"] = profile
+        if replace_profile:
+            payload["replace_profile"] = True
+        return dict(self._call("POST", "/latency", payload))
+
+    def reset_latency(self) -> dict[str, Any]:
+        """Back to the server's environment: ``$STACKSMITH_LATENCY_SCALE`` (default 0) and the default profile."""
+        return dict(self._call("DELETE", "/latency"))
+
+    def timeline(self) -> list[dict[str, Any]]:
+        """Timed resources: ``{kind, id, service, phase, created, ready, seconds, deleted, delete_done, ...}``."""
+        return list(self._call("GET", "/timeline"))

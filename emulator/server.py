@@ -6,15 +6,17 @@
     server.stop()
 
 The WSGI app is ``StacksmithMiddleware(moto.server.DomainDispatcherApplication(create_backend_app))`` served by a
-threaded werkzeug server (with moto's request handler) in a daemon thread. The shims of :mod:`emulator.shims` are
-applied once per process before the first server starts. moto's backends are process-wide, so every server in one
-process shares the same AWS state.
+threaded werkzeug server (with moto's request handler) in a daemon thread. The shims of :mod:`emulator.shims` and the
+latency rules of :mod:`emulator.latency` are applied once per process before the first server starts. moto's backends
+(and the latency configuration) are process-wide, so every server in one process shares the same AWS state; each
+server has its own fault injector (:mod:`emulator.faults`), configured from ``$STACKSMITH_FAULTS`` (JSON) at start.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import threading
 import time
 import urllib.request
@@ -51,21 +53,52 @@ def check_loopback_host(host: str) -> str:
     return host
 
 
-def build_app(request_log: RequestLog | None = None) -> StacksmithMiddleware:
-    """Apply the shims (once per process) and build the middleware-wrapped moto WSGI app."""
+def faults_from_env() -> Any:
+    """The fault config in ``$STACKSMITH_FAULTS`` (JSON), None when unset; ``ValueError`` when not JSON."""
+    from .faults import FAULTS_ENV
+
+    raw = (os.environ.get(FAULTS_ENV) or "").strip()
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{FAULTS_ENV} is not valid JSON: {exc}") from None
+
+
+def build_app(request_log: RequestLog | None = None, faults: Any = None) -> StacksmithMiddleware:
+    """Apply the shims and latency rules (once per process) and build the middleware-wrapped moto WSGI app, with a
+    fault injector configured from ``faults`` (else ``$STACKSMITH_FAULTS``) and the control routes for faults,
+    latency, timeline and request summaries."""
     from moto.server import DomainDispatcherApplication, create_backend_app
 
+    from . import faults as faults_module
+    from . import latency
+    from .accounting import summarize
     from .shims import apply_all
 
     apply_all()
-    return StacksmithMiddleware(DomainDispatcherApplication(create_backend_app), request_log=request_log)
+    latency.apply_all()
+    app = StacksmithMiddleware(DomainDispatcherApplication(create_backend_app), request_log=request_log)
+    injector = faults_module.install(app)
+    injector.configure(faults if faults is not None else faults_from_env())
+    latency.install(app)
+    app.add_control_route("/summary", {"GET": lambda req: (200, summarize(app.request_log.since(req.since())))})
+    return app
 
 
 class EmulatorServer:
     """moto + shims + request log, served on a loopback address in a daemon thread."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, request_log_path: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        request_log_path: str | Path | None = None,
+        faults: Any = None,
+    ) -> None:
         self.host = check_loopback_host(host)
+        self.initial_faults = faults
         self._requested_port = int(port)
         self.request_log_path = Path(request_log_path) if request_log_path else None
         self.request_log = RequestLog(self.request_log_path)
@@ -100,7 +133,7 @@ class EmulatorServer:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
-        self.app = build_app(self.request_log)
+        self.app = build_app(self.request_log, faults=self.initial_faults)
         self._server = make_server(
             self.host,
             self._requested_port,

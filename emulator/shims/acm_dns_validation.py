@@ -14,9 +14,12 @@ Patch (``moto.acm``):
 * ``CertBundle.check`` (run by moto on every Describe/Get/List of the certificate): for those certificates, a domain
   is validated when a CNAME record with the domain's ResourceRecord name and value (case-insensitive, trailing dot
   ignored) exists in a *public* hosted zone of the emulator's Route53, in the certificate's account, and has been
-  seen for ``STACKSMITH_ACM_VALIDATION_SECONDS`` seconds (environment, read at each check; default 0), counted from
-  the first check that saw it. When every domain is validated the certificate becomes ``ISSUED``. Records in
-  private hosted zones do not count (ACM resolves public DNS). Expiry is still checked as moto does.
+  seen for the latency profile's ``acm_validation`` time * scale (:mod:`emulator.latency`; 0 at the default scale),
+  or for ``STACKSMITH_ACM_VALIDATION_SECONDS`` seconds when that is set (environment, read at each check), counted
+  from the first check that saw it. The certificate is recorded in the latency timeline (``acm_certificate``); its
+  ``ready`` is known once every record has been seen. When every domain is validated the certificate becomes
+  ``ISSUED``. Records in private hosted zones do not count (ACM resolves public DNS). Expiry is still checked as
+  moto does.
 * ``CertBundle.describe`` reports per-domain ``ResourceRecord`` / ``ValidationStatus`` / ``ValidationMethod``,
   ``SubjectAlternativeNames`` in request order, and ``IssuedAt`` only once issued (at the time of issue).
 
@@ -49,6 +52,7 @@ class DnsValidationState:
     first_seen: dict[str, float] = field(default_factory=dict)
     validated: dict[str, float] = field(default_factory=dict)
     issued_at: float | None = None
+    record: Any = None  # emulator.latency.TimelineRecord
 
 
 def normalise_dns_name(name: str) -> str:
@@ -68,11 +72,16 @@ def validation_record(account_id: str, domain: str) -> dict[str, str]:
 
 
 def validation_seconds() -> float:
-    raw = os.environ.get(VALIDATION_SECONDS_ENV, "") or "0"
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        return 0.0
+    """``$STACKSMITH_ACM_VALIDATION_SECONDS`` when set (an override), else profile ``acm_validation`` * scale."""
+    raw = (os.environ.get(VALIDATION_SECONDS_ENV, "") or "").strip()
+    if raw:
+        try:
+            return max(0.0, float(raw))
+        except ValueError:
+            pass
+    from ..latency import acm_validation_seconds
+
+    return acm_validation_seconds()
 
 
 def _cname_exists(account_id: str, partition: str, name: str, value: str) -> bool:
@@ -106,9 +115,21 @@ def refresh(bundle: Any, state: DnsValidationState) -> None:
         first = state.first_seen.setdefault(domain, now)
         if now - first >= delay:
             state.validated[domain] = now
+    if state.record is not None and state.record.ready is None and len(state.first_seen) == len(state.domains):
+        # every record exists: the certificate will be issued `delay` after the last one was first seen
+        state.record.ready = max(state.first_seen.values()) + delay
+        state.record.seconds = delay
     if all(domain in state.validated for domain in state.domains):
         bundle.status = "ISSUED"
         state.issued_at = now
+
+
+def _timeline_record(arn: str, domains: list[str]) -> Any:
+    from ..latency import TIMELINE
+
+    return TIMELINE.add(
+        "acm_certificate", arn, "acm", 0.0, ready_known=False, profile_key="acm_validation", domains=list(domains)
+    )
 
 
 @shim(
@@ -118,7 +139,8 @@ def refresh(bundle: Any, state: DnsValidationState) -> None:
         "A certificate requested with ValidationMethod DNS stays PENDING_VALIDATION until the CNAME record of "
         "each domain (DomainValidationOptions[].ResourceRecord) resolves, then becomes ISSUED; DescribeCertificate "
         "reports each domain's ResourceRecord and ValidationStatus. Emulated: the record must exist in a public "
-        "Route53 hosted zone of the same account, for STACKSMITH_ACM_VALIDATION_SECONDS (default 0) seconds."
+        "Route53 hosted zone of the same account, for the latency profile's acm_validation time * scale (default "
+        "scale 0), or STACKSMITH_ACM_VALIDATION_SECONDS seconds when set."
     ),
     moto_behaviour=(
         "Every requested certificate becomes ISSUED after MOTO_ACM_VALIDATION_WAIT seconds (default 60) whatever "
@@ -149,9 +171,9 @@ def apply() -> None:
                     if name and name not in domains:
                         domains.append(name)
                 parts = arn.split(":")
-                setattr(
-                    bundle, _STATE_ATTR, DnsValidationState(account_id=parts[4], partition=parts[1], domains=domains)
-                )
+                state = DnsValidationState(account_id=parts[4], partition=parts[1], domains=domains)
+                state.record = _timeline_record(arn, domains)
+                setattr(bundle, _STATE_ATTR, state)
         return result
 
     @functools.wraps(original_check)

@@ -27,7 +27,17 @@ FAKE_ENV = {
     "AWS_REGION": REGION,
     "AWS_EC2_METADATA_DISABLED": "true",
 }
-UNSET_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE")
+UNSET_ENV = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_CA_BUNDLE",
+    # the emulator's own knobs: its tests start from scale 0, the default profile and no faults
+    "STACKSMITH_LATENCY_SCALE",
+    "STACKSMITH_LATENCY_PROFILE",
+    "STACKSMITH_FAULTS",
+    "STACKSMITH_ACM_VALIDATION_SECONDS",
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -59,11 +69,16 @@ def emu_server(emu_fake_aws_env: None, emu_request_log_path: Path) -> Iterator[E
 
 
 @pytest.fixture
-def emu(emu_server: EmulatorServer) -> EmulatorClient:
-    """Control-API client for the session server, with AWS state and request log reset."""
+def emu(emu_server: EmulatorServer) -> Iterator[EmulatorClient]:
+    """Control-API client for the session server, with AWS state, request log, faults and timeline reset; the
+    latency configuration (which survives resets) is put back to the defaults (scale 0) afterwards."""
     client = EmulatorClient(emu_server.endpoint)
     client.reset()
-    return client
+    try:
+        yield client
+    finally:
+        client.reset_latency()
+        client.clear_faults()
 
 
 @pytest.fixture
