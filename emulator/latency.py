@@ -513,25 +513,37 @@ def _arg(args: tuple[Any, ...], kwargs: dict[str, Any], index: int, name: str, d
     return args[index] if len(args) > index else default
 
 
-_tomb_lock = threading.RLock()
+def _rds_describe_with_tombstones(
+    original: Callable[..., Any], category: str, model: type, id_attr: str, id_filter: str, not_found: type
+) -> Callable[..., Any]:
+    """A ``describe_db_instances`` / ``describe_db_clusters`` that also lists the live tombstones of ``category``,
+    filtered by moto's own filter code (identifier or ARN, ``Filters``); moto's dicts are not touched."""
+    from moto.rds.utils import merge_filters
 
-
-@contextlib.contextmanager
-def _tombstones_in(mapping: dict[str, Any], objects: list[Any], key: Callable[[Any], str]) -> Iterator[None]:
-    """Put tombstoned objects back into a backend dict for the duration of one describe call."""
-    with _tomb_lock:
-        added = []
-        for obj in objects:
-            k = key(obj)
-            if k not in mapping:
-                mapping[k] = obj
-                added.append(k)
+    @functools.wraps(original)
+    def describe(self: Any, *args: Any, **kwargs: Any) -> Any:
+        tombs = TIMELINE.tombstones(category, self.account_id, self.region_name)
+        live = {getattr(t, id_attr): t for t in tombs}
+        if not live:
+            return original(self, *args, **kwargs)
+        identifier = args[0] if args else kwargs.get(id_attr)
+        filters = args[1] if len(args) > 1 else kwargs.get("filters")
+        existing: dict[str, Any] = getattr(self, "databases" if category == "rds_instance" else "clusters")
+        live = {k: v for k, v in live.items() if k not in existing}
+        merged = filters
+        if identifier:
+            merged = merge_filters(filters, {id_filter: [identifier]})
+        extra = list(self._filter_resources(live, merged, model).values()) if merged else list(live.values())
         try:
-            yield
-        finally:
-            for k in added:
-                if mapping.get(k) is not None and key(mapping[k]) == k:
-                    mapping.pop(k, None)
+            found = list(original(self, *args, **kwargs))
+        except not_found:
+            if not extra:
+                raise
+            found = []
+        return found + [t for t in extra if t not in found]
+
+    describe._stacksmith_latency = True  # type: ignore[attr-defined]
+    return describe
 
 
 # -- the rules ---------------------------------------------------------------------------------------------------
@@ -626,22 +638,20 @@ def _apply_rds_instance() -> None:
         if record is not None and record.deleting():
             TIMELINE.add_tombstone("rds_instance", db, record, backend.account_id, backend.region_name)
 
-    original_describe = RDSBackend.describe_db_instances
+    from moto.rds.exceptions import DBInstanceNotFoundError
 
-    @functools.wraps(original_describe)
-    def describe_db_instances(self: Any, *args: Any, **kwargs: Any) -> Any:
-        tombs = TIMELINE.tombstones("rds_instance", self.account_id, self.region_name)
-        if not tombs:
-            return original_describe(self, *args, **kwargs)
-        with _tombstones_in(self.databases, tombs, lambda db: db.db_instance_identifier):
-            return original_describe(self, *args, **kwargs)
-
-    describe_db_instances._stacksmith_latency = True  # type: ignore[attr-defined]
     wrap_method(RDSBackend, "create_db_instance", created)
     wrap_method(RDSBackend, "create_db_instance_read_replica", created)
     wrap_method(RDSBackend, "delete_db_instance", deleted)
     if not getattr(RDSBackend.describe_db_instances, "_stacksmith_latency", False):
-        RDSBackend.describe_db_instances = describe_db_instances  # type: ignore[method-assign]
+        RDSBackend.describe_db_instances = _rds_describe_with_tombstones(  # type: ignore[method-assign]
+            RDSBackend.describe_db_instances,
+            "rds_instance",
+            DBInstance,
+            "db_instance_identifier",
+            "db-instance-id",
+            DBInstanceNotFoundError,
+        )
 
 
 @latency_rule(
@@ -673,21 +683,19 @@ def _apply_aurora_cluster() -> None:
         if record.deleting():
             TIMELINE.add_tombstone("rds_cluster", cluster, record, backend.account_id, backend.region_name)
 
-    original_describe = RDSBackend.describe_db_clusters
+    from moto.rds.exceptions import DBClusterNotFoundError
 
-    @functools.wraps(original_describe)
-    def describe_db_clusters(self: Any, *args: Any, **kwargs: Any) -> Any:
-        tombs = TIMELINE.tombstones("rds_cluster", self.account_id, self.region_name)
-        if not tombs:
-            return original_describe(self, *args, **kwargs)
-        with _tombstones_in(self.clusters, tombs, lambda c: c.db_cluster_identifier):
-            return original_describe(self, *args, **kwargs)
-
-    describe_db_clusters._stacksmith_latency = True  # type: ignore[attr-defined]
     wrap_method(RDSBackend, "create_db_cluster", created)
     wrap_method(RDSBackend, "delete_db_cluster", deleted)
     if not getattr(RDSBackend.describe_db_clusters, "_stacksmith_latency", False):
-        RDSBackend.describe_db_clusters = describe_db_clusters  # type: ignore[method-assign]
+        RDSBackend.describe_db_clusters = _rds_describe_with_tombstones(  # type: ignore[method-assign]
+            RDSBackend.describe_db_clusters,
+            "rds_cluster",
+            DBCluster,
+            "db_cluster_identifier",
+            "db-cluster-id",
+            DBClusterNotFoundError,
+        )
 
 
 @latency_rule(
