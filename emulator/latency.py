@@ -416,12 +416,35 @@ def start_timer(obj: Any, kind: str, resource_id: str, service: str, key: str, p
     return record
 
 
-def mark_deleted(obj: Any, key: str) -> TimelineRecord | None:
+def mark_deleted(obj: Any, key: str, instant: bool = False) -> TimelineRecord | None:
+    """Record ``obj``'s deletion: ``delete_done`` = now + the key's delete time * scale (now when ``instant``)."""
     record = timer_of(obj)
     if record is None:
         return None
-    TIMELINE.mark_deleted(record, config().seconds(key, "delete"))
+    TIMELINE.mark_deleted(record, 0.0 if instant else config().seconds(key, "delete"))
     return record
+
+
+def wrap_delete(owner: type, name: str, find: Callable[..., Any], key: str, instant: bool = False) -> None:
+    """Wrap a backend delete method that returns nothing useful: ``find(backend, *args, **kwargs)`` picks the object
+    before the call; after a successful call its deletion is recorded."""
+    original = getattr(owner, name)
+    if getattr(original, "_stacksmith_latency", False):
+        return
+
+    @functools.wraps(original)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            obj = find(self, *args, **kwargs)
+        except Exception:  # noqa: BLE001 - moto raises its own error below
+            obj = None
+        result = original(self, *args, **kwargs)
+        if obj is not None:
+            mark_deleted(obj, key, instant=instant)
+        return result
+
+    wrapper._stacksmith_latency = True  # type: ignore[attr-defined]
+    setattr(owner, name, wrapper)
 
 
 def install_state_property(
@@ -583,8 +606,8 @@ def _apply_nat_gateway() -> None:
     "CreateLoadBalancer, then 'active'.",
     moto_behaviour="'provisioning' in the CreateLoadBalancer answer, 'active' from the first DescribeLoadBalancers.",
     emulation="State.Code reports 'provisioning' for alb.create * scale (every load balancer type uses the 'alb' "
-    "key). DeleteLoadBalancer stays instant (moto forgets it; AWS also stops listing it within seconds, the "
-    "alb.delete time is the release of its network interfaces, which is not modelled).",
+    "key). DeleteLoadBalancer stays instant (moto forgets it at once; alb.delete, the release of its network "
+    "interfaces that blocks deleting its subnets and security groups, is not modelled).",
 )
 def _apply_elbv2() -> None:
     from moto.elbv2.models import ELBv2Backend, FakeLoadBalancer
@@ -595,6 +618,13 @@ def _apply_elbv2() -> None:
         start_timer(lb, "load_balancer", lb.arn, "elbv2", "alb", name=lb.name, type=lb.type)
 
     wrap_method(ELBv2Backend, "create_load_balancer", created)
+    wrap_delete(
+        ELBv2Backend,
+        "delete_load_balancer",
+        lambda backend, arn, *a, **k: backend.load_balancers.get(arn),
+        "alb",
+        instant=True,
+    )
 
 
 def _rds_instance_key(db: Any) -> str:
@@ -746,8 +776,8 @@ def _apply_elasticache() -> None:
     real_behaviour="A distribution is 'InProgress' while its configuration propagates to the edge locations (~3-4 "
     "minutes after a create, ~2 after an update), then 'Deployed'.",
     moto_behaviour="moto's state manager (cloudfront::distribution, default 'manual', times 1) reports 'InProgress' "
-    "until the first GetDistribution / ListDistributions, then 'Deployed'; an update never goes back to "
-    "'InProgress'.",
+    "in the CreateDistribution answer and 'Deployed' from the first GetDistribution / ListDistributions; an update "
+    "never goes back to 'InProgress'.",
     emulation="Distribution.status reports 'InProgress' for cloudfront_distribution.create * scale after "
     "CreateDistribution(WithTags) and .update * scale after UpdateDistribution (moto's state manager still "
     "applies around it). DeleteDistribution stays instant (AWS requires a disabled, deployed distribution).",
@@ -767,6 +797,13 @@ def _apply_cloudfront() -> None:
 
     wrap_method(CloudFrontBackend, "create_distribution_with_tags", created)
     wrap_method(CloudFrontBackend, "update_distribution", updated)
+    wrap_delete(
+        CloudFrontBackend,
+        "delete_distribution",
+        lambda backend, dist_id, *a, **k: backend.distributions.get(dist_id),
+        "cloudfront_distribution",
+        instant=True,
+    )
 
 
 def _patch_info_json(cls: type) -> None:
@@ -829,17 +866,6 @@ def _apply_efs() -> None:
 
     delete_mount_target._stacksmith_latency = True  # type: ignore[attr-defined]
 
-    original_delete_fs = EFSBackend.delete_file_system
-
-    @functools.wraps(original_delete_fs)
-    def delete_file_system(self: Any, file_system_id: str) -> None:
-        fs = self.file_systems_by_id.get(file_system_id)
-        original_delete_fs(self, file_system_id)
-        if fs is not None:
-            mark_deleted(fs, "efs_file_system")
-
-    delete_file_system._stacksmith_latency = True  # type: ignore[attr-defined]
-
     original_describe_mt = EFSBackend.describe_mount_targets
 
     @functools.wraps(original_describe_mt)
@@ -875,9 +901,15 @@ def _apply_efs() -> None:
 
     wrap_method(EFSBackend, "create_file_system", fs_created)
     wrap_method(EFSBackend, "create_mount_target", mt_created)
+    wrap_delete(
+        EFSBackend,
+        "delete_file_system",
+        lambda backend, fs_id, *a, **k: backend.file_systems_by_id.get(fs_id),
+        "efs_file_system",
+        instant=True,
+    )
     for name, fn in (
         ("delete_mount_target", delete_mount_target),
-        ("delete_file_system", delete_file_system),
         ("describe_mount_targets", describe_mount_targets),
     ):
         if not getattr(getattr(EFSBackend, name), "_stacksmith_latency", False):

@@ -282,6 +282,9 @@ def test_load_balancer_provisioning_then_active(emu: EmulatorClient, aws: Any) -
     )
     assert time.monotonic() - start >= 0.5
     assert timeline_by_id(emu)[arn]["kind"] == "load_balancer"
+    elbv2.delete_load_balancer(LoadBalancerArn=arn)
+    record = timeline_by_id(emu)[arn]
+    assert record["deleted"] is not None and record["delete_done"] == record["deleted"]  # instant delete
 
 
 def test_efs_creating_then_available_and_mount_target_deletion_blocks_the_file_system(
@@ -310,8 +313,10 @@ def test_efs_creating_then_available_and_mount_target_deletion_blocks_the_file_s
         efs.delete_file_system(FileSystemId=fs_id)
     wait_for(lambda: mt_states() == [])
     efs.delete_file_system(FileSystemId=fs_id)
-    kinds = sorted(r["kind"] for r in emu.timeline())
-    assert kinds == ["file_system", "mount_target"]
+    records = {r["kind"]: r for r in emu.timeline()}
+    assert sorted(records) == ["file_system", "mount_target"]
+    assert records["mount_target"]["delete_done"] - records["mount_target"]["deleted"] == pytest.approx(0.4, abs=1e-3)
+    assert records["file_system"]["delete_done"] == records["file_system"]["deleted"]
 
 
 def test_elasticache_replication_group_creating_deleting_then_gone(emu: EmulatorClient, aws: Any) -> None:
