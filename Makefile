@@ -18,7 +18,7 @@ export AWS_DEFAULT_REGION := us-east-1
 export AWS_EC2_METADATA_DISABLED := true
 unexport AWS_PROFILE AWS_SESSION_TOKEN
 
-.PHONY: help setup emulator-up emulator-down emulator-reset demo teardown test lint sanity unit integration molecule build clean
+.PHONY: help setup emulator-up emulator-down emulator-reset demo teardown test lint sanity unit integration molecule bench build clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ molecule: setup  ## Molecule scenarios (default driver, localhost, against the e
 	bash tests/molecule.sh
 
 test: lint sanity unit integration molecule  ## Everything CI runs
+
+bench: setup  ## Benchmark every architecture under the latency profile (bench/out/: results.md, Gantt PNGs)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 build: setup  ## Build the collection tarball
 	$(BIN)/ansible-galaxy collection build --force --output-path dist .
