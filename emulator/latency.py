@@ -409,7 +409,13 @@ def timer_of(obj: Any) -> TimelineRecord | None:
 
 
 def start_timer(obj: Any, kind: str, resource_id: str, service: str, key: str, phase: str = "create", **extra: Any):
-    """Time ``obj``'s ``phase`` with the profile's ``key`` (at the current scale) and record it in the timeline."""
+    """Time ``obj``'s ``phase`` with the profile's ``key`` (at the current scale) and record it in the timeline.
+
+    A create of a resource that is already timed under the same id (an idempotent retry that returned the existing
+    object) keeps the running timer; a copy under another id (an RDS read replica) gets its own."""
+    existing = timer_of(obj)
+    if phase == "create" and existing is not None and existing.phase == "create" and existing.id == str(resource_id):
+        return existing
     seconds = config().seconds(key, phase)
     record = TIMELINE.add(kind, resource_id, service, seconds, phase=phase, profile_key=key, **extra)
     obj.__dict__[TIMER_ATTR] = record

@@ -81,13 +81,21 @@ def emu(emu_server: EmulatorServer) -> Iterator[EmulatorClient]:
         client.clear_faults()
 
 
-@pytest.fixture
-def aws(emu_server: EmulatorServer, emu: EmulatorClient) -> Callable[..., Any]:
-    """``aws("ec2")`` -> a boto3 client for the emulator (explicit endpoint, fake credentials, no retries)."""
+@pytest.fixture(scope="session")
+def emu_boto3_session(emu_fake_aws_env: None) -> Any:
+    """One boto3 session for the whole run: botocore loads each service model once per session (EC2's alone takes
+    ~0.3 s), so a session per test would make every test pay for it again."""
     import boto3
+
+    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+
+
+@pytest.fixture
+def aws(emu_server: EmulatorServer, emu: EmulatorClient, emu_boto3_session: Any) -> Callable[..., Any]:
+    """``aws("ec2")`` -> a boto3 client for the emulator (explicit endpoint, fake credentials, no retries)."""
     from botocore.config import Config
 
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    session = emu_boto3_session
     config = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
 
     def make(service: str, **kwargs: Any) -> Any:

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError, ConnectionClosedError
@@ -17,8 +16,6 @@ from emulator.cli import main as cli_main
 from emulator.client import EmulatorClient, EmulatorError
 from emulator.faults import FaultInjector, cbor_encode, parse_config
 from emulator.server import EmulatorServer
-
-REGION = "us-east-1"
 
 RETRYING = Config(retries={"total_max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30)
 
@@ -36,9 +33,10 @@ THROTTLES: dict[str, tuple[Callable[[Any], Any], str, int]] = {
 }
 
 
-def retrying_client(emu_server: EmulatorServer, service: str) -> Any:
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return session.client(service, endpoint_url=emu_server.endpoint, config=RETRYING)
+@pytest.fixture
+def retrying(emu_server: EmulatorServer, emu_boto3_session: Any) -> Callable[[str], Any]:
+    """``retrying("ec2")`` -> a client with botocore's standard retries (3 attempts)."""
+    return lambda service: emu_boto3_session.client(service, endpoint_url=emu_server.endpoint, config=RETRYING)
 
 
 def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int]:
@@ -60,13 +58,21 @@ def test_throttle_is_the_protocols_real_error(service: str, aws: Any, emu: Emula
     assert record["service"] == service and record["status"] == status and record["injected"] == "throttle"
 
 
-@pytest.mark.parametrize("service", ["ec2", "iam", "logs", "efs", "s3"])
+@pytest.fixture
+def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore's standard mode waits up to 1 s before retrying a throttle; 50 ms is enough to prove the retry."""
+    from botocore.retries.standard import ExponentialBackoff
+
+    monkeypatch.setitem(ExponentialBackoff._DEFAULT_BACKOFF_CONFIG, "throttling_base_scale", 0.05)
+
+
+@pytest.mark.parametrize("service", ["ec2", "iam", "logs", "efs", "s3", "cloudwatch"])
 def test_count_limited_throttle_recovers_when_retries_are_on(
-    service: str, emu_server: EmulatorServer, emu: EmulatorClient
+    service: str, retrying: Callable[[str], Any], emu: EmulatorClient, quick_backoff: None
 ) -> None:
     call, code, status = THROTTLES[service]
     emu.set_faults([{"service": service, "kind": "throttle", "count": 1}])
-    call(retrying_client(emu_server, service))  # no exception: botocore retried the throttle
+    call(retrying(service))  # no exception: botocore retried the throttle
     records = emu.requests()
     assert [(r["status"], r.get("injected")) for r in records] == [(status, "throttle"), (200, None)]
     [rule] = emu.faults()["rules"]
@@ -117,12 +123,12 @@ def test_delay_sleeps_then_passes_through(aws: Any, emu: EmulatorClient) -> None
 
 
 def test_reset_drops_the_connection_and_botocore_retries_it(
-    aws: Any, emu_server: EmulatorServer, emu: EmulatorClient
+    aws: Any, retrying: Callable[[str], Any], emu: EmulatorClient
 ) -> None:
     emu.set_faults([{"service": "ec2", "action": "DescribeVpcs", "kind": "reset", "count": 2}])
     with pytest.raises(ConnectionClosedError):
         aws("ec2").describe_vpcs()
-    assert retrying_client(emu_server, "ec2").describe_vpcs()["Vpcs"]  # one more reset, then through
+    assert retrying("ec2").describe_vpcs()["Vpcs"]  # one more reset, then through
     assert [(r["status"], r.get("injected")) for r in emu.requests()] == [(0, "reset"), (0, "reset"), (200, None)]
     assert emu.health() == {"status": "ok"}  # the server is fine
 

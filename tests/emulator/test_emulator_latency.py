@@ -157,10 +157,11 @@ def test_nat_gateway_pending_then_available_and_deleting_then_deleted(emu: Emula
     assert time.monotonic() - start >= 0.6
     assert ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["State"] == "available"
 
+    start = time.monotonic()
     ec2.delete_nat_gateway(NatGatewayId=nat_id)
     assert ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["State"] == "deleting"
-    waited = wait_for(lambda: ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["State"] == "deleted")
-    assert waited >= 0.2
+    wait_for(lambda: ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["State"] == "deleted")
+    assert time.monotonic() - start >= 0.4
     record = timeline_by_id(emu)[nat_id]
     assert record["ready"] - record["created"] == pytest.approx(0.6, abs=1e-3)
     assert record["delete_done"] - record["deleted"] == pytest.approx(0.4, abs=1e-3)
@@ -189,19 +190,49 @@ def test_rds_instance_creating_until_its_delay_and_the_botocore_waiter_sees_it(e
     assert record["ready"] - record["created"] == pytest.approx(1.0, abs=1e-3)
 
     # delete: AWS keeps listing it as 'deleting' until it is gone (a tombstone here)
+    start = time.monotonic()
     deleted = rds.delete_db_instance(DBInstanceIdentifier="slow-db", SkipFinalSnapshot=True)["DBInstance"]
     assert deleted["DBInstanceStatus"] == "deleting"
     assert db_status(rds, "slow-db") == "deleting"
     assert "slow-db" in [d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]]
-    start = time.monotonic()
     rds.get_waiter("db_instance_deleted").wait(
         DBInstanceIdentifier="slow-db", WaiterConfig={"Delay": 0.25, "MaxAttempts": 20}
     )
-    assert time.monotonic() - start >= 0.3
+    assert time.monotonic() - start >= 0.6
     with pytest.raises(ClientError, match="DBInstanceNotFound"):
         rds.describe_db_instances(DBInstanceIdentifier="slow-db")
     record = timeline_by_id(emu)["slow-db"]
     assert record["delete_done"] - record["deleted"] == pytest.approx(0.6, abs=1e-3)
+
+
+def test_read_replica_gets_its_own_timer(emu: EmulatorClient, aws: Any) -> None:
+    emu.set_latency(scale=1.0, profile={"rds_instance": 0.4})
+    rds = aws("rds")
+    create_db(rds, "primary-db")
+    wait_for(lambda: db_status(rds, "primary-db") == "available")
+    replica = rds.create_db_instance_read_replica(
+        DBInstanceIdentifier="replica-db", SourceDBInstanceIdentifier="primary-db"
+    )["DBInstance"]
+    assert replica["DBInstanceStatus"] == "creating"
+    assert db_status(rds, "primary-db") == "available"
+    wait_for(lambda: db_status(rds, "replica-db") == "available")
+    assert [r["id"] for r in emu.timeline()] == ["primary-db", "replica-db"]
+
+
+def test_an_idempotent_create_keeps_the_running_timer() -> None:
+    from emulator.latency import TIMELINE, start_timer
+
+    class Resource:
+        pass
+
+    TIMELINE.clear()
+    resource = Resource()
+    first = start_timer(resource, "thing", "id-1", "svc", "nat_gateway")
+    assert start_timer(resource, "thing", "id-1", "svc", "nat_gateway") is first  # a retried create, same object
+    copied = start_timer(resource, "thing", "id-2", "svc", "nat_gateway")  # a copy under another id
+    assert copied is not first
+    assert [r["id"] for r in TIMELINE.records()] == ["id-1", "id-2"]
+    TIMELINE.clear()
 
 
 def test_multi_az_rds_takes_longer_than_single_az(emu: EmulatorClient, aws: Any) -> None:
@@ -384,13 +415,14 @@ def test_cloudfront_distribution_in_progress_after_create_and_update(emu: Emulat
     assert status() == "InProgress"
     cloudfront.get_waiter("distribution_deployed").wait(Id=dist_id, WaiterConfig={"Delay": 0.2, "MaxAttempts": 20})
     etag = cloudfront.get_distribution_config(Id=dist_id)["ETag"]
+    start = time.monotonic()
     updated = cloudfront.update_distribution(
         Id=dist_id, IfMatch=etag, DistributionConfig=distribution_config("ref-1", "changed")
     )["Distribution"]
     assert updated["Status"] == "InProgress"
     assert status() == "InProgress"
-    waited = wait_for(lambda: status() == "Deployed")
-    assert waited >= 0.15
+    wait_for(lambda: status() == "Deployed")
+    assert time.monotonic() - start >= 0.3
     phases = [(r["phase"], r["seconds"]) for r in emu.timeline() if r["id"] == dist_id]
     assert phases == [("create", 0.4), ("update", 0.3)]
 
@@ -406,15 +438,15 @@ def test_ecs_service_deployment_in_progress_then_completed(emu: EmulatorClient, 
         ecs.register_task_definition(
             family=family, containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}]
         )
+    start = time.monotonic()
     service = ecs.create_service(cluster="apps", serviceName="web", taskDefinition="web", desiredCount=2)["service"]
     [deployment] = service["deployments"]
     assert deployment["rolloutState"] == "IN_PROGRESS" and deployment["status"] == "PRIMARY"
     assert (service["runningCount"], service["pendingCount"]) == (0, 2)
-    start = time.monotonic()
     ecs.get_waiter("services_stable").wait(
         cluster="apps", services=["web"], WaiterConfig={"Delay": 0.2, "MaxAttempts": 30}
     )
-    assert time.monotonic() - start >= 0.3
+    assert time.monotonic() - start >= 0.5
     described = ecs.describe_services(cluster="apps", services=["web"])["services"][0]
     [deployment] = described["deployments"]
     assert deployment["rolloutState"] == "COMPLETED"
@@ -473,9 +505,10 @@ def test_acm_validation_takes_the_profile_time_once_the_record_exists(emu: Emula
         def status() -> str:
             return str(acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"])
 
-        assert status() == "PENDING_VALIDATION"
-        waited = wait_for(lambda: status() == "ISSUED")
-        assert waited >= 0.3
+        start = time.monotonic()
+        assert status() == "PENDING_VALIDATION"  # this check sees the record first: the delay starts here
+        wait_for(lambda: status() == "ISSUED")
+        assert time.monotonic() - start >= 0.4
         entry = timeline_by_id(emu)[arn]
         assert entry["kind"] == "acm_certificate" and entry["seconds"] == pytest.approx(0.4, abs=1e-3)
         assert entry["ready"] is not None and entry["ready"] > entry["created"]
