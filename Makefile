@@ -63,7 +63,7 @@ unit: setup  ## Unit tests (filters, modules with botocore Stubber, emulator)
 	$(BIN)/python -m pytest tests/unit tests/emulator -q
 
 integration: setup  ## Integration tests: playbooks against an emulator started by the tests
-	$(BIN)/python -m pytest tests/integration -q
+	$(BIN)/python -m pytest tests/integration -q -n 2 --dist loadfile
 
 molecule: setup  ## Molecule scenarios (default driver, localhost, against the emulator)
 	bash tests/molecule.sh
