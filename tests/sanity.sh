@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ansible-test sanity needs the collection at a real ansible_collections/<namespace>/<name> path
 # (it resolves symlinks), so the files git tracks (plus untracked, not ignored ones) are copied
-# to a temporary tree and tested there (minus emulator/, test tooling that build_ignore keeps out
-# of the collection too). Tests that need a container or network are not selected:
+# to a temporary tree and tested there (minus emulator/ and bench/, developer tooling that
+# build_ignore keeps out of the collection too). Tests that need a container or network are not selected:
 # see docs/testing.md for the list and why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +20,7 @@ mkdir -p "$dest"
 site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/ansible_collections
 ln -s "$site/amazon" "$root/ansible_collections/amazon"
 ln -s "$site/community" "$root/ansible_collections/community"
-git ls-files -co --exclude-standard -z | grep -zEv '^(\.collections|emulator/|tests/emulator/|playbooks/group_vars$|molecule/[^/]+/group_vars$)' \
+git ls-files -co --exclude-standard -z | grep -zEv '^(\.collections|emulator/|tests/emulator/|bench/|tests/unit/bench/|playbooks/group_vars$|molecule/[^/]+/group_vars$)' \
   | xargs -0 -I{} cp --parents -P {} "$dest/"
 cd "$dest"
 git init -q && git add -A >/dev/null
