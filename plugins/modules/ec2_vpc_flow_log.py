@@ -619,15 +619,20 @@ def validate_params(params):
     return None
 
 
-def ensure_present(client, module, params):
-    """Creates the flow log, or checks it and updates its tags. Returns the module result."""
-    existing = find_flow_log(
+def find_existing(client, params):
+    """The flow log the module parameters identify (resource + destination), or None."""
+    return find_flow_log(
         client,
         params["resource_id"],
         params.get("log_destination_type"),
         params.get("log_group_name"),
         params.get("log_destination"),
     )
+
+
+def ensure_present(client, module, params):
+    """Creates the flow log, or checks it and updates its tags. Returns the module result."""
+    existing = find_existing(client, params)
 
     if existing is None:
         predicted = predict_flow_log(params)
@@ -670,13 +675,7 @@ def ensure_present(client, module, params):
 
 def ensure_absent(client, module, params):
     """Deletes the flow log if it exists. Returns the module result."""
-    existing = find_flow_log(
-        client,
-        params["resource_id"],
-        params.get("log_destination_type"),
-        params.get("log_group_name"),
-        params.get("log_destination"),
-    )
+    existing = find_existing(client, params)
     if existing is None:
         return {"changed": False, "flow_log_id": None, "flow_log": {}, "diff": {"before": {}, "after": {}}}
 
