@@ -69,3 +69,24 @@ def test_the_nat_gateway_is_waited_for_once_and_routed_when_available(slow_emula
     deleting = task(teardown, STACK, "Wait for the NAT gateways to be deleted")
     assert deleting.get("attempts", 1) >= 2, deleting
     assert ec2.describe_addresses(Filters=[{"Name": "tag:stack", "Values": [STACK]}])["Addresses"] == []
+
+
+RDS_CREATE = 5  # seconds in `creating`; the stock module's waiter polls every 60 s
+
+
+def test_an_rds_instance_is_creating_until_its_delay_and_the_module_waiter_sees_it(emulator):
+    emulator.reset()
+    emulator.set_latency(scale=1, profile={"rds_instance": {"create": RDS_CREATE, "delete": 1}})
+    try:
+        run = run_playbook("tests/integration/latency/rds_wait.yml", "localhost,", emulator.endpoint, timeout=300)
+    finally:
+        emulator.reset_latency()
+    assert run.rc == 0, run.failure_messages()
+    (db,) = [t for t in emulator.timeline() if t["profile_key"] == "rds_instance"]
+    assert db["ready"] - db["created"] == pytest.approx(RDS_CREATE, abs=0.5)
+    polls = [r for r in emulator.requests() if r["action"] == "DescribeDBInstances"]
+    # The waiter looked while the instance was still creating, kept waiting, and returned after it was ready.
+    assert [p for p in polls if db["created"] <= p["ts"] < db["ready"]], "the waiter never saw it creating"
+    assert [p for p in polls if p["ts"] >= db["ready"]], "the module stopped waiting before the instance was ready"
+    status = next(res for name, res in run.task_results("localhost") if name.startswith("Report"))["msg"]
+    assert status == "available"
