@@ -132,3 +132,18 @@ class EmulatorClient:
     def timeline(self) -> list[dict[str, Any]]:
         """Timed resources: ``{kind, id, service, phase, created, ready, seconds, deleted, delete_done, ...}``."""
         return list(self._call("GET", "/timeline"))
+
+    # -- ECS ----------------------------------------------------------------------------------------------------
+
+    def ecs(self) -> dict[str, Any]:
+        """``{"failing_images": [...], "env": "STACKSMITH_ECS_FAILING_IMAGES"}``."""
+        return dict(self._call("GET", "/ecs"))
+
+    def set_ecs_failing_images(self, globs: list[str]) -> dict[str, Any]:
+        """Deployments of a task definition with an image matching one of these fnmatch globs fail (circuit breaker:
+        FAILED, then rollback); cleared by ``reset()``."""
+        return dict(self._call("POST", "/ecs", {"failing_images": list(globs)}))
+
+    def clear_ecs(self) -> dict[str, Any]:
+        """Back to ``$STACKSMITH_ECS_FAILING_IMAGES`` (default: nothing fails)."""
+        return dict(self._call("DELETE", "/ecs"))

@@ -925,14 +925,114 @@ def _apply_efs() -> None:
 # -- ECS service deployments -------------------------------------------------------------------------------------
 
 _ECS_STATE = "_stacksmith_ecs_deployments"
+ECS_FAILING_IMAGES_ENV = "STACKSMITH_ECS_FAILING_IMAGES"
+_ecs_failing_images: list[str] | None = None  # None: from $STACKSMITH_ECS_FAILING_IMAGES
+
+
+def ecs_failing_images() -> list[str]:
+    """Image globs (fnmatch) whose deployments fail: the control setting, else ``$STACKSMITH_ECS_FAILING_IMAGES``
+    (comma-separated)."""
+    with _lock:
+        if _ecs_failing_images is not None:
+            return list(_ecs_failing_images)
+    raw = os.environ.get(ECS_FAILING_IMAGES_ENV) or ""
+    return [glob.strip() for glob in raw.split(",") if glob.strip()]
+
+
+def set_ecs_failing_images(globs: Any) -> dict[str, Any]:
+    """Replace the failing-image globs (None: back to the environment)."""
+    global _ecs_failing_images
+    if globs is not None and (not isinstance(globs, list) or not all(isinstance(g, str) and g.strip() for g in globs)):
+        raise ValueError("failing_images is a list of non-empty image globs, e.g. ['*:broken-*']")
+    with _lock:
+        _ecs_failing_images = None if globs is None else [g.strip() for g in globs]
+    return describe_ecs()
+
+
+def describe_ecs() -> dict[str, Any]:
+    return {"failing_images": ecs_failing_images(), "env": ECS_FAILING_IMAGES_ENV}
+
+
+def _image_fails(images: list[str]) -> str | None:
+    import fnmatch
+
+    globs = ecs_failing_images()
+    for image in images:
+        if any(fnmatch.fnmatchcase(image, g) for g in globs):
+            return image
+    return None
 
 
 @dataclass
 class _EcsDeployment:
     base: dict[str, Any]
-    record: TimelineRecord
+    record: TimelineRecord | None
     task_definition: Any
     first: bool
+    failing_image: str | None = None  # the deployment's tasks never get healthy: this image matches a failing glob
+    circuit_breaker: bool = False
+    rollback: bool = False
+    failed: bool = False  # settled: the circuit breaker marked it FAILED
+    rollback_of: _EcsDeployment | None = None  # this deployment is the circuit breaker's rollback of that one
+
+
+def _ecs_settle(service: Any, state: list[_EcsDeployment], now: float) -> None:
+    """Once a failing deployment's time is over: circuit breaker -> FAILED, and with rollback a new PRIMARY deployment
+    of the last deployment that completed (the service's taskDefinition goes back to it), as ECS does."""
+    latest = state[-1]
+    if latest.failing_image is None or latest.failed or not latest.circuit_breaker:
+        return
+    if latest.record is not None and latest.record.pending(now):
+        return
+    latest.failed = True
+    reason = f"tasks failed to start (image {latest.failing_image})"
+    events = service.__dict__.setdefault("events", [])
+    events.insert(
+        0,
+        {
+            "id": str(mock_uuid()),
+            "createdAt": datetime_now(),
+            "message": f"(service {service.name}) (deployment {latest.base.get('id')}) deployment failed: {reason}.",
+        },
+    )
+    previous = next((dep for dep in reversed(state[:-1]) if not dep.failed), None)
+    if not latest.rollback or previous is None:
+        return
+    base = dict(latest.base)
+    base.update(id=f"ecs-svc/{mock_randint()}", createdAt=datetime_now(), updatedAt=datetime_now())
+    state.append(
+        _EcsDeployment(
+            base=base, record=None, task_definition=previous.task_definition, first=False, rollback_of=latest
+        )
+    )
+    service.__dict__["task_definition"] = previous.task_definition
+    events.insert(
+        0,
+        {
+            "id": str(mock_uuid()),
+            "createdAt": datetime_now(),
+            "message": f"(service {service.name}) rolling back to deployment {base['id']} "
+            f"(task definition {previous.task_definition}).",
+        },
+    )
+
+
+def mock_uuid() -> Any:
+    from moto.moto_api._internal import mock_random
+
+    return mock_random.uuid4()
+
+
+def mock_randint() -> int:
+    from moto.moto_api._internal import mock_random
+
+    return mock_random.randint(0, 32**12)
+
+
+def datetime_now() -> Any:
+    from moto.core.utils import utcnow
+
+    return utcnow()
 
 
 def _ecs_render(service: Any) -> tuple[list[dict[str, Any]], int, int] | None:
@@ -941,30 +1041,56 @@ def _ecs_render(service: Any) -> tuple[list[dict[str, Any]], int, int] | None:
     if not state or _raw_view.get():
         return None
     desired = int(service.__dict__.get("desired_count") or 0)
-    latest = state[-1]
     now = time.time()
+    with _lock:
+        _ecs_settle(service, state, now)
+    latest = state[-1]
 
-    def render(dep: _EcsDeployment, status: str, rollout: str, running: int, pending: int) -> dict[str, Any]:
+    def render(
+        dep: _EcsDeployment, status: str, rollout: str, running: int, pending: int, failed_tasks: int = 0
+    ) -> dict[str, Any]:
         out = copy.copy(dep.base)
-        done = "completed" if rollout == "COMPLETED" else "in progress"
+        if rollout == "FAILED":
+            reason = f"ECS deployment circuit breaker: tasks failed to start (image {dep.failing_image})."
+        else:
+            done = "completed" if rollout == "COMPLETED" else "in progress"
+            reason = f"ECS deployment {out.get('id')} {done}."
         out.update(
             status=status,
             rolloutState=rollout,
-            rolloutStateReason=f"ECS deployment {out.get('id')} {done}.",
+            rolloutStateReason=reason,
             runningCount=running,
             pendingCount=pending,
             desiredCount=desired,
-            failedTasks=0,
+            failedTasks=failed_tasks,
             taskDefinition=dep.task_definition,
         )
         return out
 
-    if not latest.record.pending(now):
+    failures = max(desired, 1)
+    if latest.rollback_of is not None:
+        return (
+            [
+                render(latest, "PRIMARY", "COMPLETED", desired, 0),
+                render(latest.rollback_of, "ACTIVE", "FAILED", 0, 0, failures),
+            ],
+            desired,
+            0,
+        )
+    previous = state[-2] if len(state) > 1 else None
+    if latest.failed:  # circuit breaker without rollback (or nothing to roll back to)
+        deployments = [render(latest, "PRIMARY", "FAILED", 0, 0, failures)]
+        if previous is not None:
+            deployments.append(render(previous, "ACTIVE", "COMPLETED", desired, 0))
+        return deployments, desired if previous is not None else 0, 0
+    pending = latest.record is not None and latest.record.pending(now)
+    if latest.failing_image is not None:
+        pending = True  # no circuit breaker: ECS keeps trying to start the tasks for ever
+    if not pending:
         return [render(latest, "PRIMARY", "COMPLETED", desired, 0)], desired, 0
     deployments = [render(latest, "PRIMARY", "IN_PROGRESS", 0, desired)]
     running = 0
-    if len(state) > 1:
-        previous = state[-2]
+    if previous is not None:
         deployments.append(render(previous, "ACTIVE", "COMPLETED", desired, 0))
         running = desired
     return deployments, running, desired if latest.first else 0
@@ -976,18 +1102,23 @@ def _ecs_render(service: Any) -> tuple[list[dict[str, Any]], int, int] | None:
     profile_keys=("ecs_service_deployment",),
     real_behaviour="CreateService (and UpdateService with a new task definition or forceNewDeployment) starts a "
     "deployment that is IN_PROGRESS until the tasks are running and healthy (~70 s), then COMPLETED; during an "
-    "update the old deployment is listed as ACTIVE beside the new PRIMARY one; runningCount reaches desiredCount.",
+    "update the old deployment is listed as ACTIVE beside the new PRIMARY one; runningCount reaches desiredCount. "
+    "A deployment whose tasks never get healthy is marked FAILED by the deployment circuit breaker, which (with "
+    "rollback) starts a new PRIMARY deployment of the last completed task definition.",
     moto_behaviour="No task ever runs: runningCount stays 0 (MOTO_ECS_SERVICE_RUNNING) and the deployment stays "
-    "IN_PROGRESS for ever when desiredCount > 0; an update never starts a new deployment.",
+    "IN_PROGRESS for ever when desiredCount > 0; an update never starts a new deployment; nothing ever fails.",
     emulation="deployments, runningCount and pendingCount are reported from a timed deployment per create / update: "
     "IN_PROGRESS (new deployment running 0, pending desired; the previous one ACTIVE) for "
     "ecs_service_deployment.create/update * scale, then a single PRIMARY deployment COMPLETED with runningCount == "
-    "desiredCount. No task exists (ListTasks stays empty); the cluster's task counters are moto's.",
+    "desiredCount. No task exists (ListTasks stays empty); the cluster's task counters are moto's. A deployment "
+    "whose task definition has an image matching a failing glob ($STACKSMITH_ECS_FAILING_IMAGES or POST "
+    '/_stacksmith/ecs {"failing_images": [...]}) is IN_PROGRESS for its time, then (circuit breaker enabled) '
+    "FAILED, with rollback a new PRIMARY COMPLETED deployment of the previous task definition (the failed one listed "
+    "ACTIVE / FAILED, the service's taskDefinition back to the previous one, two service events); without a circuit "
+    "breaker it stays IN_PROGRESS.",
 )
 def _apply_ecs() -> None:
-    from moto.core.utils import utcnow
     from moto.ecs.models import EC2ContainerServiceBackend, Service
-    from moto.moto_api._internal import mock_random
 
     def make_property(attr: str, index: int) -> None:
         existing = Service.__dict__.get(attr)
@@ -1012,7 +1143,17 @@ def _apply_ecs() -> None:
     make_property("running_count", 1)
     make_property("pending_count", 2)
 
-    def start(service: Any, base: dict[str, Any], phase: str, first: bool) -> None:
+    def images_of(backend: Any, task_definition: Any) -> list[str]:
+        try:
+            with raw_view():
+                td = backend.describe_task_definition(str(task_definition))
+        except Exception:  # noqa: BLE001 - no task definition: nothing can fail
+            return []
+        return [str(c.get("image") or "") for c in (td.container_definitions or [])]
+
+    def start(backend: Any, service: Any, base: dict[str, Any], phase: str, first: bool) -> None:
+        failing = _image_fails(images_of(backend, service.task_definition))
+        extra = {"failing_image": failing} if failing else {}
         record = start_timer(
             service,
             "ecs_service_deployment",
@@ -1021,15 +1162,27 @@ def _apply_ecs() -> None:
             "ecs_service_deployment",
             phase=phase,
             service_arn=service.arn,
+            **extra,
         )
+        breaker = (service.__dict__.get("deployment_configuration") or {}).get("deploymentCircuitBreaker") or {}
         state = service.__dict__.setdefault(_ECS_STATE, [])
-        state.append(_EcsDeployment(base=base, record=record, task_definition=service.task_definition, first=first))
-        del state[:-2]
+        state.append(
+            _EcsDeployment(
+                base=base,
+                record=record,
+                task_definition=service.task_definition,
+                first=first,
+                failing_image=failing,
+                circuit_breaker=bool(breaker.get("enable")),
+                rollback=bool(breaker.get("rollback")),
+            )
+        )
+        del state[:-3]
 
     def created(backend: Any, service: Any, args: Any, kwargs: Any) -> None:
         raw = service.__dict__.get("deployments") or []
         if raw:
-            start(service, dict(raw[0]), "create", True)
+            start(backend, service, dict(raw[0]), "create", True)
 
     original_update = EC2ContainerServiceBackend.update_service
 
@@ -1039,18 +1192,23 @@ def _apply_ecs() -> None:
         cluster_str = props.get("cluster", "default")
         service_name = str(props.get("service", "")).split("/")[-1]
         before = None
-        with contextlib.suppress(Exception), raw_view():
-            before = self._get_service(cluster_str, service_name).task_definition
+        with contextlib.suppress(Exception):
+            existing = self._get_service(cluster_str, service_name)
+            _ecs_render(existing)  # settle a finished failing deployment (rollback) before the update
+            with raw_view():
+                before = existing.task_definition
         with raw_view():
             service = original_update(self, service_properties)
         state = service.__dict__.get(_ECS_STATE)
         new_task_definition = props.get("task_definition")
-        changed = new_task_definition is not None and new_task_definition != before
+        with raw_view():
+            after = service.task_definition
+        changed = new_task_definition is not None and after != before
         if state and (props.get("force_new_deployment") or changed):
-            now = utcnow()
+            now = datetime_now()
             base = dict(state[-1].base)
-            base.update(id=f"ecs-svc/{mock_random.randint(0, 32**12)}", createdAt=now, updatedAt=now)
-            start(service, base, "update", False)
+            base.update(id=f"ecs-svc/{mock_randint()}", createdAt=now, updatedAt=now)
+            start(self, service, base, "update", False)
         return service
 
     update_service._stacksmith_latency = True  # type: ignore[attr-defined]
@@ -1059,6 +1217,27 @@ def _apply_ecs() -> None:
     wrap_method(EC2ContainerServiceBackend, "delete_service", None, raw=True)
     if not getattr(EC2ContainerServiceBackend.update_service, "_stacksmith_latency", False):
         EC2ContainerServiceBackend.update_service = update_service  # type: ignore[method-assign]
+
+
+def _install_ecs(middleware: Any) -> None:
+    """``/_stacksmith/ecs``: GET / POST {"failing_images": [...]} / DELETE (back to the environment); a reset goes back
+    to the environment too."""
+
+    def post(req: Any) -> tuple[int, Any]:
+        payload = req.json()
+        if not isinstance(payload, dict) or set(payload) - {"failing_images"}:
+            raise ValueError("ECS config is a JSON object {'failing_images': [image globs]}")
+        return 200, set_ecs_failing_images(payload.get("failing_images", []))
+
+    middleware.add_control_route(
+        "/ecs",
+        {
+            "GET": lambda req: (200, describe_ecs()),
+            "POST": post,
+            "DELETE": lambda req: (200, set_ecs_failing_images(None)),
+        },
+    )
+    middleware.reset_hooks.append(lambda: set_ecs_failing_images(None))
 
 
 @latency_rule(
@@ -1117,3 +1296,4 @@ def install(middleware: Any) -> None:
     )
     middleware.add_control_route("/timeline", {"GET": lambda req: (200, timeline())})
     middleware.reset_hooks.append(clear_timeline)
+    _install_ecs(middleware)
