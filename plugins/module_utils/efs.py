@@ -1,0 +1,110 @@
+# Copyright: Contributors to the stacksmith.aws project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Helpers shared by the stacksmith.aws EFS modules (efs_file_system, efs_access_point).
+
+Tags are read from the describe results (DescribeFileSystems and DescribeAccessPoints return them) and written
+with TagResource / UntagResource, never with the deprecated CreateTags / DeleteTags / DescribeTags calls.
+"""
+
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+    compare_aws_tags,
+)
+
+
+class EFSWaitTimeout(Exception):
+    """Raised when a polled EFS resource does not reach the wanted state in time."""
+
+
+def tags_of(resource):
+    """The tags of a DescribeFileSystems / DescribeAccessPoints item as a dict."""
+    return boto3_tag_list_to_ansible_dict(resource.get("Tags") or [])
+
+
+def wanted_tags(name, tags):
+    """The tags asked for, with the Name tag that identifies the resource. None when tags are not managed."""
+    if tags is None and not name:
+        return None
+    result = dict(tags or {})
+    if name:
+        result["Name"] = name
+    return result
+
+
+def updated_tags(current_tags, tags, purge_tags):
+    """The tags a resource ends up with once tags/purge_tags are applied."""
+    if tags is None:
+        return dict(current_tags)
+    to_set, to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
+    result = {key: value for key, value in current_tags.items() if key not in to_unset}
+    result.update(to_set)
+    return result
+
+
+def ensure_tags(client, check_mode, resource_id, current_tags, tags, purge_tags):
+    """Applies tags/purge_tags to an EFS file system or access point. Returns True if something changed."""
+    if tags is None:
+        return False
+    to_set, to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
+    if not to_set and not to_unset:
+        return False
+    if check_mode:
+        return True
+    if to_unset:
+        client.untag_resource(aws_retry=True, ResourceId=resource_id, TagKeys=list(to_unset))
+    if to_set:
+        client.tag_resource(aws_retry=True, ResourceId=resource_id, Tags=ansible_dict_to_boto3_tag_list(to_set))
+    return True
+
+
+def tag_list(tags):
+    return ansible_dict_to_boto3_tag_list(tags or {})
+
+
+def describe_file_system(client, file_system_id):
+    """The DescribeFileSystems item of one file system, or None if it does not exist (any more)."""
+    try:
+        result = client.describe_file_systems(aws_retry=True, FileSystemId=file_system_id)
+    except is_boto3_error_code("FileSystemNotFound"):
+        return None
+    items = result.get("FileSystems") or []
+    return items[0] if items else None
+
+
+@AWSRetry.jittered_backoff()
+def paginate(client, operation, **params):
+    """The full result of a paginated describe call, retried as a whole on throttling."""
+    return client.get_paginator(operation).paginate(**params).build_full_result()
+
+
+def list_file_systems(client, **params):
+    return paginate(client, "describe_file_systems", **params).get("FileSystems") or []
+
+
+def list_mount_targets(client, file_system_id):
+    """The mount targets of a file system (any state). [] if the file system does not exist."""
+    try:
+        return paginate(client, "describe_mount_targets", FileSystemId=file_system_id).get("MountTargets") or []
+    except is_boto3_error_code("FileSystemNotFound"):
+        return []
+
+
+def poll(read, done, timeout, delay, what):
+    """Calls read() every `delay` seconds until done(value) is true; returns the value.
+
+    Raises EFSWaitTimeout after `timeout` seconds. The first read happens at once: nothing is waited for when the
+    resource is already in the wanted state.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if done(value):
+            return value
+        if time.monotonic() + delay > deadline:
+            raise EFSWaitTimeout(f"Timed out after {timeout} seconds waiting for {what}")
+        time.sleep(delay)
