@@ -482,7 +482,7 @@ def format_result(fs, mount_targets, region, lifecycle=None, backup=None):
     file_system["tags"] = tags_of(fs)
     file_system.pop("Tags", None)
     if lifecycle is not None:
-        file_system["lifecycle_policies"] = lifecycle_policies(lifecycle)
+        file_system["lifecycle_policies"] = [camel_dict_to_snake_dict(item) for item in lifecycle_policies(lifecycle)]
     if backup is not None:
         file_system["backup_policy"] = {"status": "ENABLED" if backup else "DISABLED"}
     return {
