@@ -209,6 +209,53 @@ def ids_by_name(resources: list[dict[str, Any]], id_key: str) -> dict[str, str]:
     return out
 
 
+def security_group_rules(ingress: list[dict[str, Any]], name_prefix: str) -> list[dict[str, Any]]:
+    """Ingress rules of one `network_security_groups` item in amazon.aws.ec2_security_group's format.
+
+    ``source`` names another group of the list (``<name_prefix>-<source>``); ``cidr`` is an IPv4 CIDR or a list.
+    """
+    out: list[dict[str, Any]] = []
+    for rule in ingress or []:
+        base: dict[str, Any] = {"proto": rule.get("protocol", "tcp"), "ports": [int(p) for p in rule["ports"]]}
+        if rule.get("description"):
+            base["rule_desc"] = rule["description"]
+        if rule.get("source"):
+            out.append(dict(base, group_name=f"{name_prefix}-{rule['source']}"))
+        if rule.get("cidr"):
+            out.append(dict(base, cidr_ip=rule["cidr"]))
+    return out
+
+
+def security_group_check(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validate `network_security_groups`: unique names, every rule has ports and one of source/cidr, and a
+    `source` names a group listed before it (so it exists when the rule is written). Returns the list."""
+    seen: list[str] = []
+    for i, group in enumerate(groups or []):
+        name = group.get("name")
+        where = f"network_security_groups[{i}]"
+        if not name or name in seen:
+            _fail("network_security_groups", f"{where}: name {name!r} is empty or not unique")
+        for j, rule in enumerate(group.get("ingress") or []):
+            rwhere = f"{where} ({name}) ingress[{j}]"
+            ports = rule.get("ports") or []
+            if not ports or any(not 0 <= int(p) <= 65535 for p in ports):
+                _fail("network_security_groups", f"{rwhere}: ports must be a non-empty list of 0-65535")
+            if bool(rule.get("source")) == bool(rule.get("cidr")):
+                _fail("network_security_groups", f"{rwhere}: give exactly one of source (a group name) or cidr")
+            if rule.get("source") and rule["source"] not in seen:
+                _fail(
+                    "network_security_groups",
+                    f"{rwhere}: source {rule['source']!r} must be a group listed before {name!r}",
+                )
+            if rule.get("cidr"):
+                try:
+                    ipaddress.ip_network(str(rule["cidr"]), strict=True)
+                except ValueError as e:
+                    _fail("network_security_groups", f"{rwhere}: cidr {rule['cidr']!r}: {e}")
+        seen.append(name)
+    return groups
+
+
 class FilterModule:
     def filters(self):
         return {
@@ -216,4 +263,6 @@ class FilterModule:
             "select_azs": select_azs,
             "ids_by_tier": ids_by_tier,
             "ids_by_name": ids_by_name,
+            "security_group_rules": security_group_rules,
+            "security_group_check": security_group_check,
         }

@@ -126,3 +126,54 @@ def test_ids_helpers():
     assert ids_by_tier(plan["subnets"], ids) == {"public": ["subnet-a", "subnet-b"], "private_app": ["subnet-c"]}
     rts = [{"route_table_id": "rtb-1", "tags": {"Name": "p-public"}}, {"route_table_id": "rtb-2", "tags": {}}]
     assert ids_by_name(rts, "route_table_id") == {"p-public": "rtb-1"}
+
+
+# --- security groups -------------------------------------------------------------------------------
+
+ARCH1_GROUPS = [
+    {"name": "alb", "ingress": [{"ports": [443], "cidr": "0.0.0.0/0"}, {"ports": [80], "cidr": "0.0.0.0/0"}]},
+    {"name": "web", "ingress": [{"ports": [3000], "source": "alb"}]},
+    {"name": "api", "ingress": [{"ports": [3001], "source": "alb"}]},
+    {"name": "rds", "egress_all": False, "ingress": [{"ports": [5432], "source": "api"}]},
+]
+
+
+def test_security_group_rules_map_sources_to_group_names_and_cidrs():
+    from ansible_collections.stacksmith.aws.plugins.filter.network import security_group_rules
+
+    assert security_group_rules(ARCH1_GROUPS[0]["ingress"], "p-prod") == [
+        {"proto": "tcp", "ports": [443], "cidr_ip": "0.0.0.0/0"},
+        {"proto": "tcp", "ports": [80], "cidr_ip": "0.0.0.0/0"},
+    ]
+    assert security_group_rules([{"ports": [5432], "source": "api", "description": "d"}], "p-prod") == [
+        {"proto": "tcp", "ports": [5432], "rule_desc": "d", "group_name": "p-prod-api"}
+    ]
+    assert security_group_rules([], "p") == []
+
+
+def test_security_group_check_accepts_the_architecture_1_groups():
+    from ansible_collections.stacksmith.aws.plugins.filter.network import security_group_check
+
+    assert security_group_check(ARCH1_GROUPS) == ARCH1_GROUPS
+
+
+@pytest.mark.parametrize(
+    "groups, message",
+    [
+        ([{"name": "a"}, {"name": "a"}], "not unique"),
+        ([{"name": "web", "ingress": [{"ports": [3000], "source": "alb"}]}, {"name": "alb"}], "listed before"),
+        ([{"name": "a", "ingress": [{"ports": [], "cidr": "0.0.0.0/0"}]}], "ports"),
+        ([{"name": "a", "ingress": [{"ports": [70000], "cidr": "0.0.0.0/0"}]}], "ports"),
+        ([{"name": "a", "ingress": [{"ports": [1]}]}], "exactly one of source"),
+        ([{"name": "b"}, {"name": "a", "ingress": [{"ports": [1], "cidr": "0.0.0.0/0", "source": "b"}]}], "exactly one"),
+        ([{"name": "a", "ingress": [{"ports": [1], "cidr": "10.0.0.1/8"}]}], "cidr"),
+    ],
+)
+def test_security_group_check_refuses_bad_groups_naming_the_variable(groups, message):
+    from ansible.errors import AnsibleFilterError
+    from ansible_collections.stacksmith.aws.plugins.filter.network import security_group_check
+
+    with pytest.raises(AnsibleFilterError) as e:
+        security_group_check(groups)
+    assert str(e.value).startswith("network_security_groups: ")
+    assert message in str(e.value)
