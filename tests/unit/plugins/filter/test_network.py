@@ -165,7 +165,10 @@ def test_security_group_check_accepts_the_architecture_1_groups():
         ([{"name": "a", "ingress": [{"ports": [], "cidr": "0.0.0.0/0"}]}], "ports"),
         ([{"name": "a", "ingress": [{"ports": [70000], "cidr": "0.0.0.0/0"}]}], "ports"),
         ([{"name": "a", "ingress": [{"ports": [1]}]}], "exactly one of source"),
-        ([{"name": "b"}, {"name": "a", "ingress": [{"ports": [1], "cidr": "0.0.0.0/0", "source": "b"}]}], "exactly one"),
+        (
+            [{"name": "b"}, {"name": "a", "ingress": [{"ports": [1], "cidr": "0.0.0.0/0", "source": "b"}]}],
+            "exactly one",
+        ),
         ([{"name": "a", "ingress": [{"ports": [1], "cidr": "10.0.0.1/8"}]}], "cidr"),
     ],
 )
