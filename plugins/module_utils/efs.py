@@ -28,8 +28,16 @@ def tags_of(resource):
 
 def wanted_tags(name, tags):
     """The tags asked for, with the Name tag that identifies the resource. None when tags are not managed."""
-    if tags is None and not name:
+    if tags is None:
         return None
+    result = dict(tags)
+    if name:
+        result["Name"] = name
+    return result
+
+
+def create_tags(name, tags):
+    """The tags a new resource is created with: the ones asked for, and always its Name tag."""
     result = dict(tags or {})
     if name:
         result["Name"] = name

@@ -181,6 +181,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.stacksmith.aws.plugins.module_utils.efs import (
     EFSWaitTimeout,
+    create_tags,
     ensure_tags,
     paginate,
     poll,
@@ -384,6 +385,7 @@ def ensure_present(client, module, params):
     existing = find_access_point(client, params)
 
     if existing is None:
+        tags = create_tags(params.get("name"), tags)
         predicted = predicted_access_point(params, tags)
         if module.check_mode:
             result = format_access_point(None, params["file_system_id"])

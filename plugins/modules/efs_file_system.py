@@ -248,6 +248,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.stacksmith.aws.plugins.module_utils.efs import (
     EFSWaitTimeout,
+    create_tags,
     describe_file_system,
     ensure_tags,
     list_file_systems,
@@ -552,7 +553,7 @@ def ensure_present(client, module, params):
             "PerformanceMode": params["performance_mode"],
             "ThroughputMode": params.get("throughput_mode"),
             "ProvisionedThroughputInMibps": params.get("provisioned_throughput_in_mibps"),
-            "Tags": tag_list(tags),
+            "Tags": tag_list(create_tags(params["name"], tags)),
         }
         predicted_mts = [
             {"SubnetId": entry["subnet_id"], "SecurityGroups": entry.get("security_groups") or []}
@@ -563,10 +564,10 @@ def ensure_present(client, module, params):
         if check_mode:
             result = format_result(None, [], module.region)
             result.update(changed=True, diff={"before": {}, "after": after})
-            result["tags"] = dict(tags)
+            result["tags"] = create_tags(params["name"], tags)
             return result
 
-        fs = create_file_system(client, params, tags)
+        fs = create_file_system(client, params, create_tags(params["name"], tags))
         file_system_id = fs["FileSystemId"]
         # AWS refuses mount targets (and lifecycle changes) on a file system that is still creating.
         if wanted_mts or lifecycle or params["wait"]:
