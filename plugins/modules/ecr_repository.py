@@ -69,7 +69,7 @@ options:
         type: str
   lifecycle_policy:
     description:
-      - The lifecycle policy, as a dictionary or a JSON string (C({"rules": [...]})).
+      - The lifecycle policy, as a dictionary or a JSON string, with a list of C(rules).
       - When not set, the lifecycle policy is left as it is, unless O(purge_lifecycle_policy=true).
     type: json
   purge_lifecycle_policy:
@@ -87,6 +87,12 @@ options:
       - Remove the repository policy when O(policy) is not set.
     type: bool
     default: false
+  owner_tags:
+    description:
+      - With O(state=absent), delete the repository only when it carries all these tags; otherwise leave it,
+        report no change and warn. Used by teardowns so that a repository of another stack with the same name is
+        never deleted.
+    type: dict
   force_delete:
     description:
       - With O(state=absent), delete the repository even if it holds images (the images are deleted too).
@@ -152,6 +158,8 @@ EXAMPLES = r"""
     name: shop-prod-api
     state: absent
     force_delete: true
+    owner_tags:
+      stack: shop-prod
 """
 
 RETURN = r"""
@@ -491,6 +499,17 @@ def ensure_absent(client, module, params):
     if repository is None:
         return {"changed": False, **empty, "diff": {"before": {}, "after": {}}}
 
+    owner_tags = params.get("owner_tags") or {}
+    if owner_tags:
+        current_tags = get_tags(client, repository["repositoryArn"])
+        foreign = {key: value for key, value in owner_tags.items() if current_tags.get(key) != str(value)}
+        if foreign:
+            module.warn(
+                f"ECR repository {params['name']} is not deleted: it does not carry the owner tags "
+                + ", ".join(f"{key}={value}" for key, value in sorted(foreign.items()))
+            )
+            return {"changed": False, **empty, "diff": {"before": {}, "after": {}}}
+
     force = params.get("force_delete")
     if not force:
         images = count_images(client, params)
@@ -533,6 +552,7 @@ def main():
         "policy": {"type": "json"},
         "purge_policy": {"type": "bool", "default": False},
         "force_delete": {"type": "bool", "default": False},
+        "owner_tags": {"type": "dict"},
         "tags": {"type": "dict", "aliases": ["resource_tags"]},
         "purge_tags": {"type": "bool", "default": True},
     }

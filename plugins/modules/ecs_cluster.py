@@ -76,6 +76,11 @@ options:
       - Whether capacity providers of the cluster not listed in O(capacity_providers) are removed.
     type: bool
     default: true
+  owner_tags:
+    description:
+      - With O(state=absent), delete the cluster only when it carries all these tags; otherwise leave it, report no
+        change and warn. Used by teardowns so that a cluster of another stack with the same name is never deleted.
+    type: dict
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -117,10 +122,12 @@ EXAMPLES = r"""
       managed-by: stacksmith
   register: cluster
 
-- name: Delete the cluster (fails while it still has services or tasks)
+- name: Delete the cluster if it is this stack's (fails while it still has services or tasks)
   stacksmith.aws.ecs_cluster:
     name: shop-prod
     state: absent
+    owner_tags:
+      stack: shop-prod
 """
 
 RETURN = r"""
@@ -415,6 +422,16 @@ def ensure_absent(client, module, params):
     if cluster is None:
         return {"changed": False, "cluster": {}, "diff": {"before": {}, "after": {}}}
 
+    owner_tags = params.get("owner_tags") or {}
+    current_tags = boto3_tag_list_to_ansible_dict(cluster.get("tags") or [], "key", "value")
+    foreign = {key: value for key, value in owner_tags.items() if current_tags.get(key) != str(value)}
+    if foreign:
+        module.warn(
+            f"ECS cluster {params['name']} is not deleted: it does not carry the owner tags "
+            + ", ".join(f"{key}={value}" for key, value in sorted(foreign.items()))
+        )
+        return {"changed": False, "cluster": {}, "diff": {"before": {}, "after": {}}}
+
     service_count, task_count, services = cluster_workload(client, cluster)
     if service_count or task_count:
         message = not_empty_message(params["name"], service_count, task_count, services)
@@ -450,6 +467,7 @@ def main():
             },
         },
         "purge_capacity_providers": {"type": "bool", "default": True},
+        "owner_tags": {"type": "dict"},
         "tags": {"type": "dict", "aliases": ["resource_tags"]},
         "purge_tags": {"type": "bool", "default": True},
     }

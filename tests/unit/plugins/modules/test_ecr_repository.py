@@ -358,3 +358,24 @@ def test_delete_absent_is_unchanged(ecr, monkeypatch, capsys):
     expect_describe(stubber, found=False)
 
     assert run(monkeypatch, capsys, client, state="absent")["changed"] is False
+
+
+def test_delete_skips_a_repository_of_another_owner(ecr, monkeypatch, capsys):
+    client, stubber = ecr
+    expect_describe(stubber)
+    stubber.add_response("list_tags_for_resource", {"tags": [{"Key": "stack", "Value": "other"}]}, {"resourceArn": ARN})
+
+    result = run(monkeypatch, capsys, client, state="absent", force_delete=True, owner_tags={"stack": "shop"})
+
+    assert result["changed"] is False
+    assert "does not carry the owner tags stack=shop" in json.dumps(result["warnings"])
+
+
+def test_delete_with_matching_owner_tags(ecr, monkeypatch, capsys):
+    client, stubber = ecr
+    expect_describe(stubber)
+    stubber.add_response("list_tags_for_resource", {"tags": [{"Key": "stack", "Value": "shop"}]}, {"resourceArn": ARN})
+    expect_images(stubber, 0)
+    stubber.add_response("delete_repository", {"repository": repository()}, {"repositoryName": NAME, "force": False})
+
+    assert run(monkeypatch, capsys, client, state="absent", owner_tags={"stack": "shop"})["changed"] is True

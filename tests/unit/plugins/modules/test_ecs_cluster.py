@@ -334,3 +334,22 @@ def test_delete_refused_by_aws(ecs, monkeypatch, capsys):
 
     assert result["failed"] is True
     assert "Refusing to delete ECS cluster" in result["msg"]
+
+
+def test_delete_skips_a_cluster_of_another_owner(ecs, monkeypatch, capsys):
+    client, stubber = ecs
+    expect_describe(stubber, [cluster(tags=[{"key": "stack", "value": "other"}])])
+
+    result = run(monkeypatch, capsys, client, state="absent", owner_tags={"stack": "shop"})
+
+    assert result["changed"] is False
+    assert "does not carry the owner tags stack=shop" in json.dumps(result["warnings"])
+
+
+def test_delete_with_matching_owner_tags(ecs, monkeypatch, capsys):
+    client, stubber = ecs
+    expect_describe(stubber, [cluster()])
+    expect_workload(stubber)
+    stubber.add_response("delete_cluster", {"cluster": cluster(status="INACTIVE")}, {"cluster": NAME})
+
+    assert run(monkeypatch, capsys, client, state="absent", owner_tags={"stack": "shop"})["changed"] is True
