@@ -88,6 +88,51 @@ def fargate_pair_error(cpu: Any, memory: Any) -> str:
     return f"memory {memory_mib} is not valid with cpu {cpu_units} on Fargate; valid memory: {values}"
 
 
+PREDEFINED_METRICS = (
+    ("cpu_target", "cpu", "ECSServiceAverageCPUUtilization"),
+    ("memory_target", "memory", "ECSServiceAverageMemoryUtilization"),
+    ("requests_per_target", "requests", "ALBRequestCountPerTarget"),
+)
+
+
+def ecs_autoscaling_policies(services: list[dict[str, Any]], cluster: str, prefix: str) -> list[dict[str, Any]]:
+    """The target-tracking policies of the `ecs` role's services: one item per service and metric, with the
+    scalable target bounds (community.aws.application_autoscaling_policy parameters)."""
+    policies = []
+    for service in services or []:
+        scaling = service.get("autoscaling") or {}
+        if not scaling:
+            continue
+        name = f"{prefix}-{service['name']}"
+        for key, slug, metric in PREDEFINED_METRICS:
+            if scaling.get(key) is None:
+                continue
+            spec: dict[str, Any] = {"PredefinedMetricType": metric}
+            if metric == "ALBRequestCountPerTarget":
+                if not scaling.get("resource_label"):
+                    raise AnsibleFilterError(
+                        f"ecs_services: service {service['name']}: autoscaling.requests_per_target needs "
+                        "autoscaling.resource_label (app/<alb>/<id>/targetgroup/<tg>/<id>)"
+                    )
+                spec["ResourceLabel"] = scaling["resource_label"]
+            policies.append(
+                {
+                    "service": service["name"],
+                    "policy_name": f"{name}-{slug}",
+                    "resource_id": f"service/{cluster}/{name}",
+                    "min": int(scaling["min"]),
+                    "max": int(scaling["max"]),
+                    "configuration": {
+                        "TargetValue": float(scaling[key]),
+                        "PredefinedMetricSpecification": spec,
+                        "ScaleInCooldown": int(scaling.get("scale_in_cooldown", 300)),
+                        "ScaleOutCooldown": int(scaling.get("scale_out_cooldown", 60)),
+                    },
+                }
+            )
+    return policies
+
+
 class FilterModule:
     def filters(self):
-        return {"fargate_pair_error": fargate_pair_error}
+        return {"fargate_pair_error": fargate_pair_error, "ecs_autoscaling_policies": ecs_autoscaling_policies}

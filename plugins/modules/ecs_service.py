@@ -304,11 +304,17 @@ def describe_service(client, cluster, name):
     return None
 
 
-def resolve_task_definition(client, task_definition):
-    """ARN of `task_definition` (family, family:revision or ARN)."""
+def resolve_task_definition(client, task_definition, check_mode=False):
+    """ARN of `task_definition` (family, family:revision or ARN). In check mode a task definition that does not
+    exist yet (it would be registered by an earlier task) is returned as given."""
     if task_definition.startswith("arn:"):
         return task_definition
-    response = client.describe_task_definition(taskDefinition=task_definition, aws_retry=True)
+    try:
+        response = client.describe_task_definition(taskDefinition=task_definition, aws_retry=True)
+    except is_boto3_error_code("ClientException"):
+        if check_mode:
+            return task_definition
+        raise
     return response["taskDefinition"]["taskDefinitionArn"]
 
 
@@ -622,7 +628,7 @@ def ensure_present(client, check_mode, params, sleep=None):
     service = describe_service(client, cluster, name)
     task_definition_arn = None
     if params.get("task_definition"):
-        task_definition_arn = resolve_task_definition(client, params["task_definition"])
+        task_definition_arn = resolve_task_definition(client, params["task_definition"], check_mode)
 
     recreated = False
     if service is not None:

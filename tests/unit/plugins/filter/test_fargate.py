@@ -63,3 +63,35 @@ def test_valid_memory_lists():
 
 def test_filter_is_registered():
     assert FilterModule().filters()["fargate_pair_error"] is fargate_pair_error
+
+
+def test_ecs_autoscaling_policies():
+    from ansible_collections.stacksmith.aws.plugins.filter.fargate import ecs_autoscaling_policies
+
+    services = [
+        {"name": "api"},
+        {
+            "name": "web",
+            "autoscaling": {
+                "min": 2,
+                "max": 4,
+                "cpu_target": 70,
+                "requests_per_target": 500,
+                "resource_label": "app/alb/1/targetgroup/web/2",
+                "scale_in_cooldown": 300,
+                "scale_out_cooldown": 60,
+            },
+        },
+    ]
+    policies = ecs_autoscaling_policies(services, "c", "p")
+    assert [p["policy_name"] for p in policies] == ["p-web-cpu", "p-web-requests"]
+    assert policies[0]["resource_id"] == "service/c/p-web"
+    assert policies[0]["configuration"]["TargetValue"] == 70.0
+    assert policies[1]["configuration"]["PredefinedMetricSpecification"] == {
+        "PredefinedMetricType": "ALBRequestCountPerTarget",
+        "ResourceLabel": "app/alb/1/targetgroup/web/2",
+    }
+    with pytest.raises(AnsibleFilterError, match="resource_label"):
+        ecs_autoscaling_policies(
+            [{"name": "x", "autoscaling": {"min": 1, "max": 2, "requests_per_target": 5}}], "c", "p"
+        )
