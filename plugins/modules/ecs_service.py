@@ -50,8 +50,13 @@ options:
     description:
       - The number of tasks.
       - When V(null) (for example when Application Auto Scaling manages the count), an existing service keeps its
-        count; a new service starts with 1 task.
+        count; a new service starts with O(initial_desired_count) tasks.
     type: int
+  initial_desired_count:
+    description:
+      - The number of tasks of a new service when O(desired_count=null).
+    type: int
+    default: 1
   launch_type:
     description:
       - The launch type. Mutually exclusive with O(capacity_provider_strategy). Without both, ECS uses the
@@ -480,7 +485,11 @@ def build_create(params, task_definition_arn):
         "cluster": params["cluster"],
         "serviceName": params["name"],
         "taskDefinition": task_definition_arn,
-        "desiredCount": params["desired_count"] if params.get("desired_count") is not None else DEFAULT_DESIRED_COUNT,
+        "desiredCount": (
+            params["desired_count"]
+            if params.get("desired_count") is not None
+            else params.get("initial_desired_count") or DEFAULT_DESIRED_COUNT
+        ),
         "deploymentController": {"type": "ECS"},
     }
     optional = {
@@ -737,6 +746,7 @@ def main():
         "name": {"type": "str", "required": True, "aliases": ["service"]},
         "task_definition": {"type": "str"},
         "desired_count": {"type": "int"},
+        "initial_desired_count": {"type": "int", "default": 1},
         "launch_type": {"type": "str", "choices": ["FARGATE", "EC2", "EXTERNAL"]},
         "capacity_provider_strategy": {
             "type": "list",
