@@ -160,7 +160,7 @@ EXAMPLES = r"""
             value: production
         secrets:
           - name: JWT_SECRET
-            valueFrom: arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/shop/api-AbCdEf:JWT_SECRET::
+            valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/shop/api-AbCdEf:JWT_SECRET::"
         healthCheck:
           command: ["CMD-SHELL", "wget -qO- http://localhost:3001/api/v1/health || exit 1"]
         mountPoints:
