@@ -671,7 +671,7 @@ def main():
             "choices": ["RSA_2048", "EC_prime256v1", "EC_secp384r1"],
         },
         "match_tags": {"type": "list", "elements": "str"},
-        "idempotency_token": {"type": "str"},
+        "idempotency_token": {"type": "str", "no_log": False},
         "tags": {"type": "dict", "aliases": ["resource_tags"]},
         "purge_tags": {"type": "bool", "default": True},
         "wait": {"type": "bool", "default": False},

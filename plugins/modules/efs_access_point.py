@@ -16,7 +16,7 @@ description:
     O(name) is not given, by the client token it was created with (O(client_token)).
   - Apart from its tags an access point cannot be modified. If the one found has another root directory, root
     directory creation info or POSIX user than requested, the module fails and names the difference, unless
-    O(recreate=true): then it deletes the access point and creates a new one (a new ID and ARN).
+    O(recreate=true), in which case it deletes the access point and creates a new one (a new ID and ARN).
 author:
   - stacksmith.aws maintainers (@stacksmith)
 options:

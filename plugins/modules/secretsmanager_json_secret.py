@@ -9,13 +9,13 @@ version_added: 0.2.0
 short_description: Manage a Secrets Manager secret whose value is a JSON object of keys
 description:
   - Creates, updates, restores or deletes one AWS Secrets Manager secret whose value is a JSON object
-    (C({"KEY": "value", ...})), and manages that object key by key.
+    (a JSON object of string keys and values), and manages that object key by key.
   - Fixed keys come from O(values). Keys listed in O(generate) are given a random value, made on the controller with
     Python's C(secrets) module, B(only when the secret does not hold that key yet); a re-run never rotates them.
     Keys that exist in AWS but are not given are kept unless O(purge_values=true), so several callers can each own
     some keys of one secret (for example a role that adds C(DATABASE_URL) to an application secret).
   - This module exists because C(community.aws.secretsmanager_secret) (C(amazon.aws) has no module for secrets) takes
-    the whole value: it cannot generate a value once and keep it, nor merge keys, and giving it a freshly generated
+    the whole value. It cannot generate a value once and keep it, nor merge keys, and giving it a freshly generated
     value would rotate the secret on every run.
   - A new version (PutSecretValue) is written only when the merged JSON object differs from the current one.
   - The diff lists key names with a marker (V((unchanged\)), V((changed\)), V((added\)), V((generated\)),
@@ -297,7 +297,7 @@ def generate_value(options):
     length = options["length"]
     require_each = options.get("require_each_included_type") and length >= len(classes)
     while True:
-        value = "".join(secrets.choice(alphabet) for _ in range(length))
+        value = "".join(secrets.choice(alphabet) for __i in range(length))
         if not require_each or all(any(c in cls for c in value) for cls in classes):
             return value
 

@@ -346,7 +346,7 @@ def test_task_definitions(env, converged):
     ecs = client(env, "ecs")
     sm = client(env, "secretsmanager")
     api_secret = sm.describe_secret(SecretId=f"{SECRET_PREFIX}/api")["ARN"]
-    _, api, api_tags = _task_definition(ecs, "api")
+    api, api_tags = _task_definition(ecs, "api")[1:]
     assert (api["cpu"], api["memory"]) == ("512", "1024")
     assert api["networkMode"] == "awsvpc" and api["requiresCompatibilities"] == ["FARGATE"]
     assert api["executionRoleArn"].endswith(f":role/{PREFIX}-ecs-execution-role")
@@ -370,7 +370,7 @@ def test_task_definitions(env, converged):
     assert vol["name"] == "storage" and cfg["fileSystemId"] == fs and cfg["transitEncryption"] == "ENABLED"
     assert cfg["authorizationConfig"] == {"accessPointId": ap, "iam": "ENABLED"}
     assert_owned(api_tags, "api task definition")
-    _, web, web_tags = _task_definition(ecs, "web")
+    web, web_tags = _task_definition(ecs, "web")[1:]
     assert (web["cpu"], web["memory"]) == ("512", "1024")
     (w,) = web["containerDefinitions"]
     assert [p["containerPort"] for p in w["portMappings"]] == [3000]
@@ -548,7 +548,7 @@ def test_check_diff_on_the_converged_stack_writes_nothing(env, converged):
 
 
 def _api_revision(env):
-    svc, td, _ = _task_definition(client(env, "ecs"), "api")
+    td = _task_definition(client(env, "ecs"), "api")[1]
     return td["revision"], td["containerDefinitions"][0]["image"]
 
 
@@ -650,7 +650,7 @@ def test_teardown_removes_everything_the_stack_owns(env, converged):
         s for s in client(env, "secretsmanager").list_secrets()["SecretList"] if s["Name"].startswith(SECRET_PREFIX)
     ] == []
     assert client(env, "elbv2").describe_load_balancers()["LoadBalancers"] == []
-    assert [f for f in client(env, "efs").describe_file_systems()["FileSystems"]] == []
+    assert client(env, "efs").describe_file_systems()["FileSystems"] == []
     assert [r for r in client(env, "iam").list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)] == []
     assert client(env, "iam").list_open_id_connect_providers()["OpenIDConnectProviderList"] == []
     assert [b for b in client(env, "s3").list_buckets()["Buckets"] if b["Name"].startswith(PREFIX)] == []

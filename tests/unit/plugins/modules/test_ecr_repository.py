@@ -87,7 +87,9 @@ def expect_describe(stubber, found=True, **overrides):
         )
 
 
-def expect_reads(stubber, lifecycle=LIFECYCLE, policy=None, tags=None):
+def expect_reads(stubber, lifecycle="default", policy=None, tags=None):
+    if lifecycle == "default":
+        lifecycle = LIFECYCLE
     if lifecycle is None:
         stubber.add_client_error("get_lifecycle_policy", "LifecyclePolicyNotFoundException", "none", 400)
     else:

@@ -247,7 +247,7 @@ def test_present_retags_in_place(ecs):
 
 
 def test_present_requires_name_and_image(ecs):
-    client, _ = ecs
+    client = ecs[0]
     with pytest.raises(ECSModuleError, match="needs a name and an image"):
         td.ensure_present(client, False, params(containers=[{"name": "api"}]))
 

@@ -367,7 +367,7 @@ def test_scheduled_secret_in_check_mode_is_not_read(sm):
 
 
 def test_key_in_values_and_generate_is_refused(sm):
-    client, _ = sm
+    client = sm[0]
     with pytest.raises(mod.SecretError, match="both values and generate"):
         mod.ensure_present(client, FakeModule(values={"A": "1"}, generate={"A": None}))
 
