@@ -261,8 +261,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 TARGET_TRACKING = "TargetTrackingScaling"
 ALB_REQUESTS = "ALBRequestCountPerTarget"
-# Application Auto Scaling answers ConcurrentUpdateException while another change of the same target is in flight.
-RETRY_CODES = ["ConcurrentUpdateException"]
+# AWSRetry's own list has the query protocol's "Throttling" but not the JSON protocol's "ThrottlingException" that
+# Application Auto Scaling sends; ConcurrentUpdateException comes while another change of the target is in flight.
+RETRY_CODES = ["ThrottlingException", "ConcurrentUpdateException"]
 
 
 class AutoScalingTargetError(Exception):
