@@ -160,6 +160,7 @@ oidc_provider:
 import re
 from urllib.parse import urlsplit
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError, IAMErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -278,12 +279,17 @@ def find_provider(client, url):
 
 @IAMErrorHandler.common_error_handler("create OIDC provider")
 def create_provider(client, url, client_ids, thumbprints, tags):
+    """The new provider's ARN, or None when another run created the same URL's provider in the meantime
+    (the provider is account-wide: two stacks deployed in parallel both find none and both create it)."""
     params = {"Url": "https://" + normalize_url(url), "ClientIDList": client_ids}
     if thumbprints:
         params["ThumbprintList"] = thumbprints
     if tags:
         params["Tags"] = ansible_dict_to_boto3_tag_list(tags)
-    return client.create_open_id_connect_provider(aws_retry=True, **params)["OpenIDConnectProviderArn"]
+    try:
+        return client.create_open_id_connect_provider(aws_retry=True, **params)["OpenIDConnectProviderArn"]
+    except is_boto3_error_code("EntityAlreadyExists"):
+        return None
 
 
 @IAMErrorHandler.deletion_error_handler("delete OIDC provider")
@@ -452,6 +458,21 @@ def ensure_present(client, module, params):
                 normalize_thumbprints(params.get("thumbprint_list")),
                 params.get("tags"),
             )
+            if arn is None:
+                # Created by a concurrent run: its creator owns the tags and thumbprints; only add our audiences.
+                module.warn(
+                    f"OIDC provider {normalize_url(params['url'])} was created by another run meanwhile: "
+                    "its tags and thumbprints are left as they are; only missing client IDs are added."
+                )
+                existing = find_provider(client, params["url"])
+                changed = update_client_ids(client, False, existing, params.get("client_id_list"))
+                provider = format_provider(get_provider(client, existing["OpenIDConnectProviderArn"]) or existing)
+                return {
+                    "changed": changed,
+                    "arn": provider["arn"],
+                    "oidc_provider": provider,
+                    "diff": {"before": format_provider(existing), "after": provider},
+                }
             result["arn"] = arn
             result["oidc_provider"] = format_provider(get_new_provider(client, arn))
         result["diff"] = {"before": {}, "after": result["oidc_provider"]}

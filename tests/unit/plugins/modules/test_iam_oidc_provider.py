@@ -31,6 +31,10 @@ CREATED = datetime.datetime(2024, 5, 21, 13, 21, 10, tzinfo=datetime.UTC)
 class FakeModule:
     def __init__(self, check_mode=False):
         self.check_mode = check_mode
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
 
 
 @pytest.fixture
@@ -319,9 +323,38 @@ def test_present_update_in_check_mode_predicts_without_writing(iam):
 def test_create_error_is_raised_as_iam_error(iam):
     client, stubber = iam
     expect_find(stubber, arns=())
-    stubber.add_client_error("create_open_id_connect_provider", "EntityAlreadyExists", http_status_code=409)
+    stubber.add_client_error("create_open_id_connect_provider", "LimitExceeded", http_status_code=409)
     with pytest.raises(AnsibleIAMError, match="create OIDC provider"):
         oidc.ensure_present(client, FakeModule(), params())
+
+
+def test_provider_created_by_a_concurrent_run_is_adopted_without_its_tags(iam):
+    """Two stacks deployed in parallel both find no provider; the second create fails with EntityAlreadyExists:
+    the module converges the existing one (client IDs only) and leaves its creator's tags and thumbprints."""
+    client, stubber = iam
+    expect_find(stubber, arns=())
+    stubber.add_client_error("create_open_id_connect_provider", "EntityAlreadyExists", http_status_code=409)
+    theirs = provider_response(client_ids=("sts.amazonaws.com",), tags={"stack": "other"})
+    expect_find(stubber, provider=theirs)
+    stubber.add_response(
+        "add_client_id_to_open_id_connect_provider", {}, {"OpenIDConnectProviderArn": ARN, "ClientID": "extra"}
+    )
+    stubber.add_response(
+        "get_open_id_connect_provider",
+        provider_response(client_ids=("sts.amazonaws.com", "extra"), tags={"stack": "other"}),
+        {"OpenIDConnectProviderArn": ARN},
+    )
+    module = FakeModule()
+
+    result = oidc.ensure_present(
+        client, module, params(client_id_list=["sts.amazonaws.com", "extra"], tags={"stack": "mine"})
+    )
+
+    assert result["changed"] is True
+    assert result["arn"] == ARN
+    assert result["oidc_provider"]["tags"] == {"stack": "other"}
+    assert result["oidc_provider"]["client_id_list"] == ["sts.amazonaws.com", "extra"]
+    assert module.warnings and "another run" in module.warnings[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------------
