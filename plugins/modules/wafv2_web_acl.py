@@ -278,13 +278,16 @@ SERVER_DEFAULTS = {"RateBasedStatement": {"EvaluationWindowSec": 300}}
 # replaces the whole mutable configuration, keeps them.
 MANAGED_UPDATE_KEYS = ("Name", "Scope", "Id", "LockToken", "DefaultAction", "Description", "Rules", "VisibilityConfig")
 LOCK_ATTEMPTS = 5
+# Retried on every call besides AWSRetry's own list (which has the query protocol's "Throttling" but not the JSON
+# protocol's "ThrottlingException" WAFv2 sends); WAFInternalErrorException asks the caller to retry.
+RETRY_CODES = ["ThrottlingException", "WAFInternalErrorException"]
 # AWS answers WAFUnavailableEntityException for a while after a resource (an ALB) or a web ACL is created.
 association_retry = AWSRetry.jittered_backoff(
-    retries=10, delay=3, max_delay=30, catch_extra_error_codes=["WAFUnavailableEntityException"]
+    retries=10, delay=3, max_delay=30, catch_extra_error_codes=RETRY_CODES + ["WAFUnavailableEntityException"]
 )
 # After DisassociateWebACL, DeleteWebACL can still see the association for a moment.
 delete_retry = AWSRetry.jittered_backoff(
-    retries=8, delay=2, max_delay=20, catch_extra_error_codes=["WAFAssociatedItemException"]
+    retries=8, delay=2, max_delay=20, catch_extra_error_codes=RETRY_CODES + ["WAFAssociatedItemException"]
 )
 
 
@@ -505,7 +508,7 @@ def differences(web_acl, wanted):
         result.append("default_action")
     if not matches(wanted["VisibilityConfig"], web_acl.get("VisibilityConfig") or {}, "VisibilityConfig"):
         result.append("visibility_config")
-    if wanted.get("Description") is not None and (web_acl.get("Description") or None) != wanted["Description"]:
+    if "Description" in wanted and (web_acl.get("Description") or "") != wanted["Description"]:
         result.append("description")
     return result
 
@@ -622,7 +625,8 @@ def update_request(raw, wanted, lock_token, params, update_members):
         "Rules": wanted["Rules"],
         "VisibilityConfig": wanted["VisibilityConfig"],
     }
-    description = wanted.get("Description") if wanted.get("Description") is not None else raw.get("Description")
+    # An empty description means none (the API takes no empty string); omitting it clears it.
+    description = wanted["Description"] if "Description" in wanted else raw.get("Description")
     if description:
         request["Description"] = description
     for key in update_members:
@@ -707,6 +711,14 @@ def ensure_associations(client, check_mode, acl_arn, current, wanted, purge, kno
 # -- states ----------------------------------------------------------------------------------------------------------
 
 
+def create_request(wanted, params):
+    request = {k: v for k, v in wanted.items() if not (k == "Description" and not v)}
+    request.update(Name=params["name"], Scope=params["scope"])
+    if params.get("tags"):
+        request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
+    return request
+
+
 def requested(params, service_model):
     rule_shape = service_model.shape_for("Rule")
     wanted = {
@@ -729,7 +741,7 @@ def ensure_present(client, check_mode, params):
         tags = params.get("tags") or {}
         associations = sorted(set(params.get("associations") or []))
         after = diff_view(
-            wanted.get("Description"),
+            wanted.get("Description") or None,
             params["default_action"],
             wanted_view_rules,
             visibility_snake(wanted["VisibilityConfig"]),
@@ -741,17 +753,14 @@ def ensure_present(client, check_mode, params):
                 "ARN": UNKNOWN,
                 "Id": UNKNOWN,
                 "Name": name,
-                "Description": wanted.get("Description"),
+                "Description": wanted.get("Description") or None,
                 "DefaultAction": wanted["DefaultAction"],
                 "Rules": wanted["Rules"],
                 "VisibilityConfig": wanted["VisibilityConfig"],
             }
         else:
-            request = dict(wanted, Name=name, Scope=scope)
-            if tags:
-                request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
             with doing(f"create web ACL {name}"):
-                created = client.create_web_acl(aws_retry=True, **request)["Summary"]
+                created = client.create_web_acl(aws_retry=True, **create_request(wanted, params))["Summary"]
             raw, _lock = get_web_acl(client, name, scope, created["Id"])
             web_acl = from_aws(raw or {"ARN": created["ARN"], "Id": created["Id"], "Name": name})
             ensure_associations(client, False, created["ARN"], [], associations, False, known_unassociated=True)
@@ -785,7 +794,7 @@ def ensure_present(client, check_mode, params):
         client, check_mode, arn, current_associations, params.get("associations"), params["purge_associations"]
     )
     after = diff_view(
-        wanted.get("Description") if wanted.get("Description") is not None else before["description"],
+        (wanted["Description"] or None) if "Description" in wanted else before["description"],
         params["default_action"],
         wanted_view_rules,
         visibility_snake(wanted["VisibilityConfig"]),
@@ -866,11 +875,7 @@ def check_params(params, service_model):
     problems = rule_problems(params.get("rules") or [])
     if problems:
         return "Invalid rules: " + "; ".join(problems)
-    wanted = requested(params, service_model)
-    request = dict(wanted, Name=params["name"], Scope=params["scope"])
-    if params.get("tags"):
-        request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
-    report = validate_request(service_model, "CreateWebACL", request)
+    report = validate_request(service_model, "CreateWebACL", create_request(requested(params, service_model), params))
     if report:
         return f"Invalid web ACL request: {report}"
     return None
@@ -905,7 +910,9 @@ def main():
     )
     params = module.params
     extra = {"region": "us-east-1"} if params["scope"] == "CLOUDFRONT" else {}
-    client = module.client("wafv2", retry_decorator=AWSRetry.jittered_backoff(), **extra)
+    client = module.client(
+        "wafv2", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES), **extra
+    )
 
     problem = check_params(params, client.meta.service_model)
     if problem:

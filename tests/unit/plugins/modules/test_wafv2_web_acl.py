@@ -150,7 +150,13 @@ def expect_update(stubber, rules, lock="lock-1", visibility_config=None, **extra
 
 
 def run_main(monkeypatch, capsys, client, args):
-    monkeypatch.setattr(AnsibleAWSModule, "client", lambda self, service, retry_decorator=None, **kw: client)
+    """Run the module on the stubbed client, wrapped with the retry decorator the module itself asks for."""
+    raw = client.client
+
+    def make_client(self, service, retry_decorator=None, **kwargs):
+        return RetryingBotoClientWrapper(raw, retry_decorator) if retry_decorator else raw
+
+    monkeypatch.setattr(AnsibleAWSModule, "client", make_client)
     args = dict({"region": "us-east-1"}, **args)
     with patch_module_args(args), pytest.raises(SystemExit):
         waf_module.main()
@@ -407,6 +413,41 @@ def test_update_error_names_the_step(waf, monkeypatch, capsys):
     assert result["msg"].startswith(f"Failed to update web ACL {NAME}")
 
 
+def test_description_is_set_then_left_alone_then_cleared(waf, monkeypatch, capsys):
+    client, stubber = waf
+    expect_read(stubber)
+    expect_update(stubber, requested_rules(), Description="shop")
+    expect_get(stubber, web_acl(Description="shop"))
+    result = run_main(monkeypatch, capsys, client, dict(ARGS, description="shop", _ansible_diff=True))
+    assert result["changed"] is True
+    assert result["web_acl"]["description"] == "shop"
+    assert changed_paths(result["diff"]["before"], result["diff"]["after"]) == ["description"]
+
+    expect_read(stubber, response=web_acl(Description="shop"))
+    result = run_main(monkeypatch, capsys, client, ARGS)
+    assert result["changed"] is False
+    assert result["web_acl"]["description"] == "shop"
+
+    expect_read(stubber, response=web_acl(Description="shop"))
+    expect_update(stubber, requested_rules())  # no Description: UpdateWebACL removes it
+    expect_get(stubber, web_acl())
+    result = run_main(monkeypatch, capsys, client, dict(ARGS, description=""))
+    assert result["changed"] is True
+    assert result["web_acl"]["description"] is None
+
+
+def test_throttling_is_retried(waf, monkeypatch, capsys, sleeps):
+    client, stubber = waf
+    stubber.add_client_error("list_web_acls", "ThrottlingException", "Rate exceeded", 400)
+    expect_read(stubber)
+    stubber.add_client_error("update_web_acl", "WAFInternalErrorException", "retry", 500)
+    expect_update(stubber, requested_rules(3000))
+    expect_get(stubber, web_acl(rules=aws_rules(3000)))
+    result = run_main(monkeypatch, capsys, client, dict(ARGS, rules=requested_rules(3000)))
+    assert result["changed"] is True
+    assert len(sleeps) == 2
+
+
 # -- tags ----------------------------------------------------------------------------------------------------------
 
 
@@ -480,7 +521,7 @@ def test_associate_retries_while_the_resource_is_unavailable(waf, monkeypatch, c
     client, stubber = waf
     expect_read(stubber)
     stubber.add_response("get_web_acl_for_resource", {}, {"ResourceArn": ALB})
-    for _ in range(2):
+    for _attempt in range(2):
         stubber.add_client_error("associate_web_acl", "WAFUnavailableEntityException", "not ready", 400)
     stubber.add_response("associate_web_acl", {}, {"WebACLArn": ARN, "ResourceArn": ALB})
     result = run_main(monkeypatch, capsys, client, dict(ARGS, associations=[ALB]))
