@@ -95,44 +95,52 @@ PREDEFINED_METRICS = (
 )
 
 
-def ecs_autoscaling_policies(services: list[dict[str, Any]], cluster: str, prefix: str) -> list[dict[str, Any]]:
-    """The target-tracking policies of the `ecs` role's services: one item per service and metric, with the
-    scalable target bounds (community.aws.application_autoscaling_policy parameters)."""
-    policies = []
+def _cooldown(scaling: dict[str, Any], key: str, default: int) -> int:
+    value = scaling.get(key)
+    return default if value is None else int(value)
+
+
+def ecs_autoscaling_targets(services: list[dict[str, Any]], cluster: str, prefix: str) -> list[dict[str, Any]]:
+    """The Application Auto Scaling of the `ecs` role's services: one item per service with `autoscaling`, holding
+    the stacksmith.aws.application_autoscaling_target parameters (resource id, bounds and one target-tracking policy
+    per metric, named `<prefix>-<service>-<cpu|memory|requests>`)."""
+    targets = []
     for service in services or []:
         scaling = service.get("autoscaling") or {}
         if not scaling:
             continue
         name = f"{prefix}-{service['name']}"
+        policies = []
         for key, slug, metric in PREDEFINED_METRICS:
             if scaling.get(key) is None:
                 continue
-            spec: dict[str, Any] = {"PredefinedMetricType": metric}
+            policy: dict[str, Any] = {
+                "name": f"{name}-{slug}",
+                "predefined_metric_type": metric,
+                "target_value": float(scaling[key]),
+                "scale_in_cooldown": _cooldown(scaling, "scale_in_cooldown", 300),
+                "scale_out_cooldown": _cooldown(scaling, "scale_out_cooldown", 60),
+            }
             if metric == "ALBRequestCountPerTarget":
                 if not scaling.get("resource_label"):
                     raise AnsibleFilterError(
                         f"ecs_services: service {service['name']}: autoscaling.requests_per_target needs "
                         "autoscaling.resource_label (app/<alb>/<id>/targetgroup/<tg>/<id>)"
                     )
-                spec["ResourceLabel"] = scaling["resource_label"]
-            policies.append(
-                {
-                    "service": service["name"],
-                    "policy_name": f"{name}-{slug}",
-                    "resource_id": f"service/{cluster}/{name}",
-                    "min": int(scaling["min"]),
-                    "max": int(scaling["max"]),
-                    "configuration": {
-                        "TargetValue": float(scaling[key]),
-                        "PredefinedMetricSpecification": spec,
-                        "ScaleInCooldown": int(scaling.get("scale_in_cooldown", 300)),
-                        "ScaleOutCooldown": int(scaling.get("scale_out_cooldown", 60)),
-                    },
-                }
-            )
-    return policies
+                policy["resource_label"] = scaling["resource_label"]
+            policies.append(policy)
+        targets.append(
+            {
+                "service": service["name"],
+                "resource_id": f"service/{cluster}/{name}",
+                "min_capacity": int(scaling["min"]),
+                "max_capacity": int(scaling["max"]),
+                "policies": policies,
+            }
+        )
+    return targets
 
 
 class FilterModule:
     def filters(self):
-        return {"fargate_pair_error": fargate_pair_error, "ecs_autoscaling_policies": ecs_autoscaling_policies}
+        return {"fargate_pair_error": fargate_pair_error, "ecs_autoscaling_targets": ecs_autoscaling_targets}

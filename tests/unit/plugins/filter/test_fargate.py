@@ -1,8 +1,13 @@
-"""Unit tests of the fargate_pair_error filter (Fargate's valid CPU / memory pairs)."""
+"""Unit tests of the fargate filters: fargate_pair_error (valid CPU / memory pairs), ecs_autoscaling_targets."""
 
 import pytest
 from ansible.errors import AnsibleFilterError
-from ansible_collections.stacksmith.aws.plugins.filter.fargate import FilterModule, fargate_pair_error, valid_memory
+from ansible_collections.stacksmith.aws.plugins.filter.fargate import (
+    FilterModule,
+    ecs_autoscaling_targets,
+    fargate_pair_error,
+    valid_memory,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,33 +70,73 @@ def test_filter_is_registered():
     assert FilterModule().filters()["fargate_pair_error"] is fargate_pair_error
 
 
-def test_ecs_autoscaling_policies():
-    from ansible_collections.stacksmith.aws.plugins.filter.fargate import ecs_autoscaling_policies
-
+def test_ecs_autoscaling_targets_group_the_policies_per_service():
     services = [
         {"name": "api"},
         {
             "name": "web",
             "autoscaling": {
-                "min": 2,
+                "min": "2",
                 "max": 4,
                 "cpu_target": 70,
+                "memory_target": None,
                 "requests_per_target": 500,
                 "resource_label": "app/alb/1/targetgroup/web/2",
-                "scale_in_cooldown": 300,
-                "scale_out_cooldown": 60,
+                "scale_in_cooldown": 120,
+                "scale_out_cooldown": None,
             },
         },
     ]
-    policies = ecs_autoscaling_policies(services, "c", "p")
-    assert [p["policy_name"] for p in policies] == ["p-web-cpu", "p-web-requests"]
-    assert policies[0]["resource_id"] == "service/c/p-web"
-    assert policies[0]["configuration"]["TargetValue"] == 70.0
-    assert policies[1]["configuration"]["PredefinedMetricSpecification"] == {
-        "PredefinedMetricType": "ALBRequestCountPerTarget",
-        "ResourceLabel": "app/alb/1/targetgroup/web/2",
-    }
+    assert ecs_autoscaling_targets(services, "c", "p") == [
+        {
+            "service": "web",
+            "resource_id": "service/c/p-web",
+            "min_capacity": 2,
+            "max_capacity": 4,
+            "policies": [
+                {
+                    "name": "p-web-cpu",
+                    "predefined_metric_type": "ECSServiceAverageCPUUtilization",
+                    "target_value": 70.0,
+                    "scale_in_cooldown": 120,
+                    "scale_out_cooldown": 60,
+                },
+                {
+                    "name": "p-web-requests",
+                    "predefined_metric_type": "ALBRequestCountPerTarget",
+                    "target_value": 500.0,
+                    "scale_in_cooldown": 120,
+                    "scale_out_cooldown": 60,
+                    "resource_label": "app/alb/1/targetgroup/web/2",
+                },
+            ],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scaling", "metrics"),
+    [
+        ({"min": 1, "max": 2, "memory_target": 80}, ["ECSServiceAverageMemoryUtilization"]),
+        (
+            {"min": 1, "max": 2, "cpu_target": 60, "memory_target": 80},
+            ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization"],
+        ),
+    ],
+)
+def test_ecs_autoscaling_targets_one_policy_per_metric(scaling, metrics):
+    (target,) = ecs_autoscaling_targets([{"name": "w", "autoscaling": scaling}], "c", "p")
+    assert [p["predefined_metric_type"] for p in target["policies"]] == metrics
+    assert all(p["scale_in_cooldown"] == 300 and p["scale_out_cooldown"] == 60 for p in target["policies"])
+    assert all("resource_label" not in p for p in target["policies"])
+
+
+def test_ecs_autoscaling_targets_need_a_resource_label_for_requests():
     with pytest.raises(AnsibleFilterError, match="resource_label"):
-        ecs_autoscaling_policies(
+        ecs_autoscaling_targets(
             [{"name": "x", "autoscaling": {"min": 1, "max": 2, "requests_per_target": 5}}], "c", "p"
         )
+
+
+def test_ecs_autoscaling_targets_filter_is_registered():
+    assert FilterModule().filters()["ecs_autoscaling_targets"] is ecs_autoscaling_targets
