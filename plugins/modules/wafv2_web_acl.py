@@ -16,11 +16,11 @@ description:
     example C(EvaluationWindowSec=300) in a C(RateBasedStatement)), so it calls C(UpdateWebACL) on every run unless
     every default is spelled out. It does not compare the visibility configuration (a changed metric name or sampling
     setting is only applied when something else changes), returns no diff, creates its client without a retry
-    decorator (its one decorated helper catches the errors itself, so nothing is retried) and does not retry
-    C(WAFOptimisticLockException), and deletes a web ACL without disassociating it first, which AWS refuses with
-    C(WAFAssociatedItemException) while the web ACL protects a resource. C(community.aws.wafv2_resources) manages one
-    association per task through C(ListResourcesForWebACL) without a resource type (so only Application Load
-    Balancers), and has no diff and no retries either."
+    decorator (its one decorated helper catches the errors itself, so AWSRetry retries nothing beyond botocore's own
+    attempts) and does not retry C(WAFOptimisticLockException), and deletes a web ACL without disassociating it
+    first, which AWS refuses with C(WAFAssociatedItemException) while the web ACL protects a resource.
+    C(community.aws.wafv2_resources) manages one association per task through C(ListResourcesForWebACL) without a
+    resource type (so it sees only Application Load Balancers), and has no diff and no retries either."
   - Rules are compared as a subset. Every key and value given in O(rules) must match what AWS returns; a scalar key
     that AWS returns but the rule does not give is a server-side default and is ignored (for the documented default
     C(EvaluationWindowSec=300) of a C(RateBasedStatement), a different value counts as a difference); a non-empty
@@ -58,7 +58,7 @@ options:
   description:
     description:
       - The description of the web ACL.
-      - When omitted, the description of an existing web ACL is left as it is.
+      - When omitted, the description of an existing web ACL is left as it is; an empty string removes it.
     type: str
   default_action:
     description: What WAF does with a request that no rule matched.
