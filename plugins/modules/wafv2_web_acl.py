@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 ---
 module: wafv2_web_acl
-version_added: 0.2.0
+version_added: 0.3.0
 short_description: Manage an AWS WAFv2 web ACL, its rules and the resources it protects
 description:
   - Creates, updates or deletes one AWS WAFv2 web ACL (found by O(name) in O(scope)), its rules, default action,
