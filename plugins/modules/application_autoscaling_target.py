@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 ---
 module: application_autoscaling_target
-version_added: 0.2.0
+version_added: 0.3.0
 short_description: Manage an Application Auto Scaling scalable target and its target-tracking policies
 description:
   - Registers, updates or deregisters one Application Auto Scaling scalable target (for example the desired count
