@@ -21,6 +21,20 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+# Host vars of a `fargate_spot_waf` stack that deploys its network only (the network, resilience and latency
+# tests use that architecture's group_vars). Its own settings are still validated before any call, so the
+# JSON secret's values are given: dummies, never deployed (no secrets component).
+NETWORK_ONLY_SPOT_WAF: dict[str, Any] = {
+    "stack_components": ["network"],
+    "app_secrets": {
+        "LANGCHAIN_API_KEY": "unused",
+        "REDIS_HOST": "redis.invalid",
+        "REDIS_PORT": "6379",
+        "REDIS_PASSWORD": "unused",
+    },
+}
+
+
 class NotLoopbackError(RuntimeError):
     pass
 

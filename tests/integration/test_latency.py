@@ -8,7 +8,7 @@ tiers through it. Teardown waits for `deleting` to end before releasing the Elas
 from __future__ import annotations
 
 import pytest
-from harness import boto3_client, run_playbook, write_inventory
+from harness import NETWORK_ONLY_SPOT_WAF, boto3_client, run_playbook, write_inventory
 
 STACK = "lat-dev"
 # Longer than the work the role overlaps with it (route tables, flow logs: ~15 s here), so that the
@@ -35,7 +35,7 @@ def test_the_nat_gateway_is_waited_for_once_and_routed_when_available(slow_emula
     inventory = write_inventory(
         tmp_path / "inventory",
         emulator.endpoint,
-        {"fargate_spot_waf": {STACK: {"stack_project": "lat", "stack_env": "dev"}}},
+        {"fargate_spot_waf": {STACK: {**NETWORK_ONLY_SPOT_WAF, "stack_project": "lat", "stack_env": "dev"}}},
     )
     run = run_playbook("site.yml", inventory, emulator.endpoint, tags="network", outputs_dir=tmp_path / "out")
     assert run.rc == 0, run.failure_messages()

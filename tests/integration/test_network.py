@@ -11,15 +11,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from harness import boto3_client, run_playbook, summarize, write_inventory
+from harness import NETWORK_ONLY_SPOT_WAF, boto3_client, run_playbook, summarize, write_inventory
 
 A, B = "neta-dev", "netb-dev"
 OWNER_TAGS_A = {"stack": A, "architecture": "fargate_spot_waf", "environment": "dev", "managed-by": "stacksmith"}
 OWNER_TAGS_B = {"stack": B, "architecture": "apprunner_cloudfront", "environment": "dev", "managed-by": "stacksmith"}
 HOSTVARS_A = {
+    **NETWORK_ONLY_SPOT_WAF,
     "stack_project": "neta",
     "stack_env": "dev",
-    "nat_gateways": 2,
+    # One NAT per AZ: beyond the architecture's own nat_gateways (0 or 1), set on the network role directly.
+    "network_nat_gateways": 2,
     "network_vpc_cidr": "10.70.0.0/16",
     "network_az_count": 3,
     "network_tiers": [

@@ -8,7 +8,7 @@ CIDRs, routes, tags), not by ids.
 from __future__ import annotations
 
 import pytest
-from harness import boto3_client, run_playbook, summarize, write_inventory
+from harness import NETWORK_ONLY_SPOT_WAF, boto3_client, run_playbook, summarize, write_inventory
 
 STACK = "resil-dev"
 OWNER = [{"Name": "tag:stack", "Values": [STACK]}, {"Name": "tag:managed-by", "Values": ["stacksmith"]}]
@@ -58,7 +58,7 @@ def inventory(emulator, tmp_path_factory):
     return write_inventory(
         root / "inventory",
         emulator.endpoint,
-        {"fargate_spot_waf": {STACK: {"stack_project": "resil", "stack_env": "dev"}}},
+        {"fargate_spot_waf": {STACK: {**NETWORK_ONLY_SPOT_WAF, "stack_project": "resil", "stack_env": "dev"}}},
     )
 
 
