@@ -236,7 +236,7 @@ def test_check_diff_on_the_converged_stacks_reports_nothing(env, emulator):
     [
         ({"network_vpc_cidr": "10.70.0.0/33"}, "network_vpc_cidr"),
         ({"network_az_count": 9}, "network_az_count"),
-        ({"nat_gateways": 4}, "network_nat_gateways"),
+        ({"network_nat_gateways": 4}, "network_nat_gateways"),
         ({"network_tiers": [{"name": "public"}, {"name": "dmz"}]}, "network_tiers"),
     ],
     ids=["malformed-cidr", "too-many-azs", "nat-out-of-range", "unknown-tier"],
