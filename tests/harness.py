@@ -196,3 +196,50 @@ def run_playbook(
 
 def summarize(records: list[dict[str, Any]]) -> str:
     return ", ".join(f"{r['service']}:{r['action']}({r['status']})" for r in records)
+
+
+# --- reading state back --------------------------------------------------------------------------------------
+
+
+def tagdict(tags) -> dict[str, str]:
+    """Tags as a dict, from any of the AWS shapes: a dict, [{Key, Value}] or [{key, value}]."""
+    if isinstance(tags, dict):
+        return tags
+    return {t.get("Key", t.get("key")): t.get("Value", t.get("value")) for t in tags or []}
+
+
+def assert_tagged(tags, expected: dict[str, str], what: str) -> None:
+    """Fail naming `what` unless every expected tag is there with its value."""
+    got = tagdict(tags)
+    missing = {k: v for k, v in expected.items() if got.get(k) != v}
+    assert not missing, f"{what}: ownership tags missing or wrong: {missing} (has {got})"
+
+
+def writes_since(emulator, mark) -> list[dict[str, Any]]:
+    """The write calls the emulator received since `mark` (its request log)."""
+    return [r for r in emulator.requests(since=mark) if r["kind"] == "write"]
+
+
+def lingers_after_delete(endpoint: str, arn: str) -> bool:
+    """True for what AWS itself still lists, tagged, for a while after a delete (not a leftover)."""
+    if ":secretsmanager:" in arn:  # scheduled for deletion (recovery window), no longer listed
+        return "DeletedDate" in boto3_client("secretsmanager", endpoint).describe_secret(SecretId=arn)
+    if ":natgateway/" in arn:
+        ec2 = boto3_client("ec2", endpoint)
+        nat = ec2.describe_nat_gateways(NatGatewayIds=[arn.rsplit("/", 1)[1]])["NatGateways"][0]
+        return nat["State"] == "deleted"
+    if ":ecs:" in arn and ":service/" in arn:
+        cluster, service = arn.split(":service/")[1].split("/")
+        ecs = boto3_client("ecs", endpoint)
+        return ecs.describe_services(cluster=cluster, services=[service])["services"][0]["status"] == "INACTIVE"
+    if ":ecs:" in arn and ":cluster/" in arn:
+        return boto3_client("ecs", endpoint).describe_clusters(clusters=[arn])["clusters"][0]["status"] == "INACTIVE"
+    return False
+
+
+def stack_leftovers(endpoint: str, stack: str, kept=lambda arn: False) -> list[str]:
+    """ARNs still tagged `stack=<stack>` that are neither lingering deletes nor `kept` on purpose."""
+    tagging = boto3_client("resourcegroupstaggingapi", endpoint)
+    pages = tagging.get_paginator("get_resources").paginate(TagFilters=[{"Key": "stack", "Values": [stack]}])
+    arns = [r["ResourceARN"] for page in pages for r in page["ResourceTagMappingList"]]
+    return [arn for arn in arns if not kept(arn) and not lingers_after_delete(endpoint, arn)]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from harness import boto3_client, run_playbook, summarize, write_inventory
+from harness import assert_tagged, boto3_client, run_playbook, stack_leftovers, summarize, tagdict, write_inventory
+from harness import writes_since as _writes
 
 STACK = "whatsapp-platform-prod"
 PREFIX = STACK
@@ -32,16 +33,8 @@ HOSTVARS = {
 SECRET_PREFIX = "prod/whatsapp-platform"
 
 
-def tagdict(tags) -> dict[str, str]:
-    if isinstance(tags, dict):
-        return tags
-    return {t.get("Key", t.get("key")): t.get("Value", t.get("value")) for t in tags or []}
-
-
 def assert_owned(tags, what: str) -> None:
-    got = tagdict(tags)
-    missing = {k: v for k, v in OWNER.items() if got.get(k) != v}
-    assert not missing, f"{what}: ownership tags missing or wrong: {missing} (has {got})"
+    assert_tagged(tags, OWNER, what)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +54,7 @@ def client(env, service):
 
 
 def writes_since(env, mark):
-    return [r for r in env["emu"].requests(since=mark) if r["kind"] == "write"]
+    return _writes(env["emu"], mark)
 
 
 # --- bad input: each fails before any write, naming the variable ------------------------------------
@@ -612,33 +605,11 @@ def test_teardown_refuses_a_database_without_final_snapshot(env, converged):
     assert writes_since(env, mark) == [], summarize(writes_since(env, mark))
 
 
-def _gone_or_kept(env, arn: str) -> bool:
-    """What AWS itself still lists for a while after a delete, or what teardown keeps on purpose."""
-    if ":snapshot:" in arn:  # the final snapshot, kept on purpose
-        return True
-    if ":secretsmanager:" in arn:  # scheduled for deletion (recovery window), no longer listed
-        return "DeletedDate" in client(env, "secretsmanager").describe_secret(SecretId=arn)
-    if ":natgateway/" in arn:
-        nat = client(env, "ec2").describe_nat_gateways(NatGatewayIds=[arn.rsplit("/", 1)[1]])["NatGateways"][0]
-        return nat["State"] == "deleted"
-    ecs = client(env, "ecs")
-    if ":ecs:" in arn and ":service/" in arn:
-        cluster, service = arn.split(":service/")[1].split("/")
-        return ecs.describe_services(cluster=cluster, services=[service])["services"][0]["status"] == "INACTIVE"
-    if ":ecs:" in arn and ":cluster/" in arn:
-        return ecs.describe_clusters(clusters=[arn])["clusters"][0]["status"] == "INACTIVE"
-    return False
-
-
 def test_teardown_removes_everything_the_stack_owns(env, converged):
     run = teardown(env)
     assert run.rc == 0, run.failure_messages()
-    tagging = client(env, "resourcegroupstaggingapi")
-    left = [
-        r["ResourceARN"]
-        for r in tagging.get_resources(TagFilters=[{"Key": "stack", "Values": [STACK]}])["ResourceTagMappingList"]
-    ]
-    assert [arn for arn in left if not _gone_or_kept(env, arn)] == []
+    # The final snapshot is kept on purpose.
+    assert stack_leftovers(env["endpoint"], STACK, kept=lambda arn: ":snapshot:" in arn) == []
     rds = client(env, "rds")
     snaps = rds.describe_db_snapshots(DBInstanceIdentifier=f"{PREFIX}-pg", SnapshotType="manual")["DBSnapshots"]
     assert len(snaps) == 1

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from harness import boto3_client, run_playbook, summarize, write_inventory
+from harness import assert_tagged, boto3_client, run_playbook, stack_leftovers, summarize, tagdict, write_inventory
+from harness import writes_since as _writes
 
 ARCH = "fargate_spot_waf"
 STACK = "ia-comafi-dev"
@@ -45,16 +46,8 @@ def owner(stack: str, env: str) -> dict[str, str]:
     return {"stack": stack, "architecture": ARCH, "environment": env, "managed-by": "stacksmith"}
 
 
-def tagdict(tags) -> dict[str, str]:
-    if isinstance(tags, dict):
-        return tags
-    return {t.get("Key", t.get("key")): t.get("Value", t.get("value")) for t in tags or []}
-
-
 def assert_owned(tags, what: str, stack: str = STACK, env: str = "dev") -> None:
-    got = tagdict(tags)
-    missing = {k: v for k, v in owner(stack, env).items() if got.get(k) != v}
-    assert not missing, f"{what}: ownership tags missing or wrong: {missing} (has {got})"
+    assert_tagged(tags, owner(stack, env), what)
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +75,7 @@ def client(env, service):
 
 
 def writes_since(env, mark):
-    return [r for r in env["emu"].requests(since=mark) if r["kind"] == "write"]
+    return _writes(env["emu"], mark)
 
 
 def changed_results(run, host=STACK):
@@ -568,34 +561,10 @@ def test_nat_gateways_0_runs_the_tasks_in_public_subnets_with_public_ips(env, co
     assert writes_since(env, mark) == [], summarize(writes_since(env, mark))
 
 
-def _tagged(env, stack):
-    tagging = client(env, "resourcegroupstaggingapi")
-    return [
-        r["ResourceARN"]
-        for r in tagging.get_resources(TagFilters=[{"Key": "stack", "Values": [stack]}])["ResourceTagMappingList"]
-    ]
-
-
-def _gone_or_kept(env, arn: str) -> bool:
-    """What AWS itself still lists for a while after a delete."""
-    if ":secretsmanager:" in arn:  # scheduled for deletion (recovery window), no longer listed
-        return "DeletedDate" in client(env, "secretsmanager").describe_secret(SecretId=arn)
-    if ":natgateway/" in arn:
-        nat = client(env, "ec2").describe_nat_gateways(NatGatewayIds=[arn.rsplit("/", 1)[1]])["NatGateways"][0]
-        return nat["State"] == "deleted"
-    ecs = client(env, "ecs")
-    if ":ecs:" in arn and ":service/" in arn:
-        cluster, service = arn.split(":service/")[1].split("/")
-        return ecs.describe_services(cluster=cluster, services=[service])["services"][0]["status"] == "INACTIVE"
-    if ":ecs:" in arn and ":cluster/" in arn:
-        return ecs.describe_clusters(clusters=[arn])["clusters"][0]["status"] == "INACTIVE"
-    return False
-
-
 def test_teardown_of_the_nat_0_stack_leaves_the_first_stack_alone(env, converged):
     run = teardown(env, limit=STACK0)
     assert run.rc == 0, run.failure_messages()
-    assert [arn for arn in _tagged(env, STACK0) if not _gone_or_kept(env, arn)] == []
+    assert stack_leftovers(env["endpoint"], STACK0) == []
     # The first stack is intact: its web ACL, its ALB association, the OIDC provider.
     acl = _web_acl(env)
     assert len(client(env, "wafv2").list_resources_for_web_acl(WebACLArn=acl["ARN"])["ResourceArns"]) == 1
@@ -608,7 +577,7 @@ def test_teardown_of_the_nat_0_stack_leaves_the_first_stack_alone(env, converged
 def test_teardown_removes_everything_the_stack_owns(env, converged):
     run = teardown(env)
     assert run.rc == 0, run.failure_messages()
-    assert [arn for arn in _tagged(env, STACK) if not _gone_or_kept(env, arn)] == []
+    assert stack_leftovers(env["endpoint"], STACK) == []
     assert client(env, "wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"] == []
     assert client(env, "elbv2").describe_load_balancers()["LoadBalancers"] == []
     assert client(env, "ec2").describe_vpcs(Filters=[{"Name": "tag:stack", "Values": [STACK]}])["Vpcs"] == []
