@@ -54,6 +54,25 @@ options:
         not matter). At most 5 thumbprints.
     type: list
     elements: str
+  keep_if_trusted:
+    description:
+      - With O(state=absent), do not delete the provider while an IAM role's trust policy still names it as a
+        C(Federated) principal. The module then reports no change, warns, and lists those roles in RV(trusted_by).
+      - An OIDC provider is account-wide and several stacks may share it; deleting it breaks every role that trusts
+        it (for GitHub Actions, every workflow that assumes such a role). The check costs one C(ListRoles) page per
+        1,000 roles.
+      - Delete the roles you own first, then the provider with this option, or list them in O(ignore_roles).
+    type: bool
+    default: false
+    version_added: 0.3.0
+  ignore_roles:
+    description:
+      - With O(keep_if_trusted=true), the names of roles whose trust does not count, typically the roles deleted
+        together with the provider (so that a check-mode run, where they still exist, predicts the deletion).
+    type: list
+    elements: str
+    default: []
+    version_added: 0.3.0
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
@@ -104,6 +123,12 @@ EXAMPLES = r"""
   stacksmith.aws.iam_oidc_provider:
     url: https://token.actions.githubusercontent.com
     state: absent
+
+- name: Delete the provider unless another role still trusts it
+  stacksmith.aws.iam_oidc_provider:
+    url: https://token.actions.githubusercontent.com
+    state: absent
+    keep_if_trusted: true
 """
 
 RETURN = r"""
@@ -155,10 +180,19 @@ oidc_provider:
       returned: when O(state=present)
       type: dict
       sample: {"managed-by": "stacksmith"}
+trusted_by:
+  description:
+    - With O(state=absent) and O(keep_if_trusted=true), the names of the IAM roles whose trust policy names the
+      provider as a C(Federated) principal. The provider was kept when this list is not empty.
+  returned: when O(state=absent) and O(keep_if_trusted=true) and the provider exists
+  type: list
+  elements: str
+  sample: ["other-stack-github-deploy"]
 """
 
+import json
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError, IAMErrorHandler
@@ -494,20 +528,70 @@ def ensure_present(client, module, params):
     return {"changed": changed, "arn": arn, "oidc_provider": after, "diff": {"before": before, "after": after}}
 
 
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def trust_names_provider(document, arn):
+    """Whether a role trust policy has an Allow statement whose Federated principal is the provider ARN."""
+    if isinstance(document, str):  # the raw API URL-encodes policy documents; botocore normally decodes them
+        document = json.loads(unquote(document))
+    for statement in _as_list((document or {}).get("Statement")):
+        principal = statement.get("Principal")
+        if statement.get("Effect") == "Allow" and isinstance(principal, dict):
+            if arn in _as_list(principal.get("Federated")):
+                return True
+    return False
+
+
+@AWSRetry.jittered_backoff()
+def _list_roles(client):
+    paginator = client.get_paginator("list_roles")
+    return paginator.paginate(PaginationConfig={"PageSize": 1000}).build_full_result().get("Roles", [])
+
+
+@IAMErrorHandler.list_error_handler("list IAM roles", [])
+def roles_trusting(client, arn):
+    """Names of the roles whose trust policy names the provider (ListRoles returns each trust policy)."""
+    roles = _list_roles(client)
+    return sorted(r["RoleName"] for r in roles if trust_names_provider(r.get("AssumeRolePolicyDocument"), arn))
+
+
 def ensure_absent(client, module, params):
     existing = find_provider(client, params["url"])
     if existing is None:
         return {"changed": False, "arn": None, "oidc_provider": {}, "diff": {"before": {}, "after": {}}}
     arn = existing["OpenIDConnectProviderArn"]
+    if params.get("keep_if_trusted"):
+        ignored = set(params.get("ignore_roles") or [])
+        trusted_by = [name for name in roles_trusting(client, arn) if name not in ignored]
+        if trusted_by:
+            module.warn(
+                f"The OIDC provider {arn} was kept: the trust policies of these IAM roles still name it, and deleting "
+                f"it would break them: {', '.join(trusted_by)}."
+            )
+            before = format_provider(existing)
+            return {
+                "changed": False,
+                "arn": arn,
+                "oidc_provider": {},
+                "trusted_by": trusted_by,
+                "diff": {"before": before, "after": before},
+            }
     changed = True
     if not module.check_mode:
         changed = delete_provider(client, arn)
-    return {
+    result = {
         "changed": changed,
         "arn": arn,
         "oidc_provider": {},
         "diff": {"before": format_provider(existing), "after": {}},
     }
+    if params.get("keep_if_trusted"):
+        result["trusted_by"] = []
+    return result
 
 
 def main():
@@ -518,6 +602,8 @@ def main():
         "thumbprint_list": {"type": "list", "elements": "str"},
         "tags": {"type": "dict", "aliases": ["resource_tags"]},
         "purge_tags": {"type": "bool", "default": True},
+        "keep_if_trusted": {"type": "bool", "default": False},
+        "ignore_roles": {"type": "list", "elements": "str", "default": []},
     }
 
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)

@@ -8,6 +8,7 @@ it when a retry decorator is given, so the module's aws_retry=True calls are exe
 
 import datetime
 import json
+from urllib.parse import quote
 
 import boto3
 import pytest
@@ -391,6 +392,126 @@ def test_absent_provider_gone_meanwhile_is_unchanged(iam):
     expect_find(stubber, provider_response())
     stubber.add_client_error("delete_open_id_connect_provider", "NoSuchEntity", http_status_code=404)
     assert oidc.ensure_absent(client, FakeModule(), params(state="absent"))["changed"] is False
+
+
+# keep_if_trusted: a provider shared by several stacks is kept while another role trusts it
+
+
+def trust(federated, effect="Allow"):
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": effect,
+                "Principal": {"Federated": federated},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+            }
+        ],
+    }
+
+
+def role(name, document):
+    """A ListRoles item; the wire format carries the trust policy URL-encoded (botocore decodes it)."""
+    return {
+        "Path": "/",
+        "RoleName": name,
+        "RoleId": "AROA" + name.upper().replace("-", "")[:17].ljust(17, "X"),
+        "Arn": f"arn:aws:iam::123456789012:role/{name}",
+        "CreateDate": CREATED,
+        "AssumeRolePolicyDocument": quote(json.dumps(document)),
+    }
+
+
+def expect_roles(stubber, *pages):
+    marker = None
+    for index, roles in enumerate(pages):
+        expected = {"MaxItems": 1000} if marker is None else {"MaxItems": 1000, "Marker": marker}
+        response = {"Roles": list(roles), "IsTruncated": index < len(pages) - 1}
+        if index < len(pages) - 1:
+            marker = f"page-{index + 1}"
+            response["Marker"] = marker
+        stubber.add_response("list_roles", response, expected)
+
+
+def test_absent_keeps_a_provider_another_role_trusts(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response())
+    expect_roles(
+        stubber,
+        [role("ecs-task", {"Statement": {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}}})],
+        [role("other-stack-github-deploy", trust(ARN)), role("eks-irsa", trust([OTHER_ARN, ARN]))],
+    )
+    module = FakeModule()
+
+    result = oidc.ensure_absent(client, module, params(state="absent", keep_if_trusted=True))
+
+    assert result["changed"] is False
+    assert result["trusted_by"] == ["eks-irsa", "other-stack-github-deploy"]
+    assert result["diff"]["before"] == result["diff"]["after"]
+    assert module.warnings and "other-stack-github-deploy" in module.warnings[0] and ARN in module.warnings[0]
+
+
+def test_absent_deletes_a_provider_only_denied_or_other_providers_name(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response())
+    expect_roles(stubber, [role("deny", trust(ARN, effect="Deny")), role("eks", trust(OTHER_ARN))])
+    stubber.add_response("delete_open_id_connect_provider", {}, {"OpenIDConnectProviderArn": ARN})
+
+    result = oidc.ensure_absent(client, FakeModule(), params(state="absent", keep_if_trusted=True))
+
+    assert result["changed"] is True
+    assert result["trusted_by"] == []
+
+
+def test_absent_check_mode_keeps_a_trusted_provider_without_writing(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response())
+    expect_roles(stubber, [role("other-stack-github-deploy", trust(ARN))])
+    result = oidc.ensure_absent(client, FakeModule(check_mode=True), params(state="absent", keep_if_trusted=True))
+    assert result["changed"] is False
+
+
+def test_absent_ignores_the_trust_of_the_roles_deleted_with_it(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response())
+    expect_roles(stubber, [role("my-stack-github-deploy", trust(ARN))])
+    result = oidc.ensure_absent(
+        client,
+        FakeModule(check_mode=True),
+        params(state="absent", keep_if_trusted=True, ignore_roles=["my-stack-github-deploy"]),
+    )
+    assert result["changed"] is True and result["trusted_by"] == []
+
+
+def test_absent_without_keep_if_trusted_does_not_list_roles(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response())
+    stubber.add_response("delete_open_id_connect_provider", {}, {"OpenIDConnectProviderArn": ARN})
+    result = oidc.ensure_absent(client, FakeModule(), params(state="absent", keep_if_trusted=False))
+    assert result["changed"] is True and "trusted_by" not in result
+
+
+def test_list_roles_error_fails_instead_of_deleting(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response())
+    stubber.add_client_error("list_roles", "AccessDenied", http_status_code=403)
+    with pytest.raises(AnsibleIAMError):
+        oidc.ensure_absent(client, FakeModule(), params(state="absent", keep_if_trusted=True))
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (trust(ARN), True),
+        (quote(json.dumps(trust(ARN))), True),  # URL-encoded, as the raw API sends it
+        (trust([OTHER_ARN]), False),
+        (trust(ARN, effect="Deny"), False),
+        ({"Statement": [{"Effect": "Allow", "Principal": "*"}]}, False),
+        (None, False),
+    ],
+)
+def test_trust_names_provider(document, expected):
+    assert oidc.trust_names_provider(document, ARN) is expected
 
 
 # ---------------------------------------------------------------------------------------------------------------------
