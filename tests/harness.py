@@ -243,3 +243,14 @@ def stack_leftovers(endpoint: str, stack: str, kept=lambda arn: False) -> list[s
     pages = tagging.get_paginator("get_resources").paginate(TagFilters=[{"Key": "stack", "Values": [stack]}])
     arns = [r["ResourceARN"] for page in pages for r in page["ResourceTagMappingList"]]
     return [arn for arn in arns if not kept(arn) and not lingers_after_delete(endpoint, arn)]
+
+
+def assert_changes_nothing(emulator, run) -> PlaybookRun:
+    """Run `run()` (a playbook run) and fail unless it passes with no changed task and no write call."""
+    mark = emulator.mark()
+    result = run()
+    assert result.rc == 0, result.failure_messages()
+    assert result.changed_tasks() == []
+    writes = writes_since(emulator, mark)
+    assert writes == [], summarize(writes)
+    return result

@@ -12,7 +12,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from harness import assert_tagged, boto3_client, run_playbook, stack_leftovers, summarize, tagdict, write_inventory
+from harness import (
+    assert_changes_nothing,
+    assert_tagged,
+    boto3_client,
+    run_playbook,
+    stack_leftovers,
+    summarize,
+    tagdict,
+    write_inventory,
+)
 from harness import writes_since as _writes
 
 ARCH = "fargate_spot_waf"
@@ -474,19 +483,11 @@ def test_waf_rules_in_order_and_association(env, converged):
 
 
 def test_second_run_changes_nothing_and_writes_nothing(env, converged):
-    mark = env["emu"].mark()
-    run = site(env)
-    assert run.rc == 0, run.failure_messages()
-    assert run.changed_tasks() == []
-    assert writes_since(env, mark) == [], summarize(writes_since(env, mark))
+    assert_changes_nothing(env["emu"], lambda: site(env))
 
 
 def test_check_diff_on_the_converged_stack_writes_nothing(env, converged):
-    mark = env["emu"].mark()
-    run = site(env, check=True, diff=True)
-    assert run.rc == 0, run.failure_messages()
-    assert run.changed_tasks() == []
-    assert writes_since(env, mark) == [], summarize(writes_since(env, mark))
+    assert_changes_nothing(env["emu"], lambda: site(env, check=True, diff=True))
 
 
 CHANGE = {"waf_rate_limit": 3000, "max_capacity": 5}

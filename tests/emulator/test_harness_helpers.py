@@ -1,10 +1,11 @@
-"""tests/harness.py stack_leftovers: what the teardown tests count as left behind by a stack."""
+"""tests/harness.py helpers the architecture tests rely on: stack_leftovers, assert_changes_nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from harness import stack_leftovers
+import pytest
+from harness import PlaybookRun, assert_changes_nothing, stack_leftovers
 
 from emulator.server import EmulatorServer
 
@@ -29,3 +30,33 @@ def test_leftovers_are_the_stack_resources_still_alive(aws: Any, emu: Any, emu_s
     assert sorted(left) == sorted([alive, f"arn:aws:ec2:us-east-1:123456789012:vpc/{vpc}"])
     assert stack_leftovers(emu_server.endpoint, "mine", kept=lambda arn: ":vpc/" in arn) == [alive]
     assert stack_leftovers(emu_server.endpoint, "nobody") == []
+
+
+class _Log:
+    """The request-log side of the emulator fixture: mark() and requests(since=)."""
+
+    def __init__(self, records):
+        self.records = records
+
+    def mark(self):
+        return 0
+
+    def requests(self, since=0):
+        return self.records
+
+
+def _run(rc=0, changed=False):
+    task = {"task": {"name": "t"}, "hosts": {"s": {"changed": changed}}}
+    return PlaybookRun(rc=rc, stats={}, plays=[{"tasks": [task]}])
+
+
+def test_assert_changes_nothing_fails_on_a_write_a_change_or_a_failure() -> None:
+    read = {"kind": "read", "service": "ec2", "action": "DescribeVpcs", "status": 200}
+    write = {"kind": "write", "service": "ec2", "action": "CreateVpc", "status": 200}
+    assert assert_changes_nothing(_Log([read]), _run).rc == 0
+    with pytest.raises(AssertionError, match="ec2:CreateVpc"):
+        assert_changes_nothing(_Log([read, write]), _run)
+    with pytest.raises(AssertionError):
+        assert_changes_nothing(_Log([]), lambda: _run(changed=True))
+    with pytest.raises(AssertionError):
+        assert_changes_nothing(_Log([]), lambda: _run(rc=2))
