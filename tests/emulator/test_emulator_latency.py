@@ -144,7 +144,7 @@ def test_scale_zero_keeps_everything_instant(emu: EmulatorClient, aws: Any) -> N
 
 
 def test_nat_gateway_pending_then_available_and_deleting_then_deleted(emu: EmulatorClient, aws: Any) -> None:
-    emu.set_latency(scale=1.0, profile={"nat_gateway": {"create": 0.6, "delete": 0.4}})
+    emu.set_latency(scale=1.0, profile={"nat_gateway": {"create": 1.0, "delete": 1.5}})
     ec2 = aws("ec2")
     subnet, allocation = nat_setup(ec2)
     start = time.monotonic()
@@ -154,17 +154,17 @@ def test_nat_gateway_pending_then_available_and_deleting_then_deleted(emu: Emula
     pending = ec2.describe_nat_gateways(Filters=[{"Name": "state", "Values": ["pending"]}])["NatGateways"]
     assert [n["NatGatewayId"] for n in pending] == [nat_id]
     ec2.get_waiter("nat_gateway_available").wait(NatGatewayIds=[nat_id], WaiterConfig={"Delay": 0.2, "MaxAttempts": 30})
-    assert time.monotonic() - start >= 0.6
+    assert time.monotonic() - start >= 1.0
     assert ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["State"] == "available"
 
     start = time.monotonic()
     ec2.delete_nat_gateway(NatGatewayId=nat_id)
     assert ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["State"] == "deleting"
     wait_for(lambda: ec2.describe_nat_gateways(NatGatewayIds=[nat_id])["NatGateways"][0]["State"] == "deleted")
-    assert time.monotonic() - start >= 0.4
+    assert time.monotonic() - start >= 1.5
     record = timeline_by_id(emu)[nat_id]
-    assert record["ready"] - record["created"] == pytest.approx(0.6, abs=1e-3)
-    assert record["delete_done"] - record["deleted"] == pytest.approx(0.4, abs=1e-3)
+    assert record["ready"] - record["created"] == pytest.approx(1.0, abs=1e-3)
+    assert record["delete_done"] - record["deleted"] == pytest.approx(1.5, abs=1e-3)
     assert record["deleted"] >= record["ready"]
 
 
@@ -256,7 +256,7 @@ def test_multi_az_rds_takes_longer_than_single_az(emu: EmulatorClient, aws: Any)
 
 
 def test_aurora_cluster_then_its_instance(emu: EmulatorClient, aws: Any) -> None:
-    emu.set_latency(scale=1.0, profile={"aurora_cluster": {"create": 0.3, "delete": 0.3}, "aurora_instance": 0.7})
+    emu.set_latency(scale=1.0, profile={"aurora_cluster": {"create": 0.5, "delete": 1.5}, "aurora_instance": 2.0})
     rds = aws("rds")
     cluster = rds.create_db_cluster(
         DBClusterIdentifier="aurora-1",
@@ -294,7 +294,7 @@ def test_aurora_cluster_then_its_instance(emu: EmulatorClient, aws: Any) -> None
 
 
 def test_load_balancer_provisioning_then_active(emu: EmulatorClient, aws: Any) -> None:
-    emu.set_latency(scale=1.0, profile={"alb": 0.5})
+    emu.set_latency(scale=1.0, profile={"alb": 1.0})
     ec2, elbv2 = aws("ec2"), aws("elbv2")
     vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
     subnets = [
@@ -311,7 +311,7 @@ def test_load_balancer_provisioning_then_active(emu: EmulatorClient, aws: Any) -
     elbv2.get_waiter("load_balancer_available").wait(
         LoadBalancerArns=[arn], WaiterConfig={"Delay": 0.2, "MaxAttempts": 20}
     )
-    assert time.monotonic() - start >= 0.5
+    assert time.monotonic() - start >= 1.0
     assert timeline_by_id(emu)[arn]["kind"] == "load_balancer"
     elbv2.delete_load_balancer(LoadBalancerArn=arn)
     record = timeline_by_id(emu)[arn]
@@ -321,7 +321,7 @@ def test_load_balancer_provisioning_then_active(emu: EmulatorClient, aws: Any) -
 def test_efs_creating_then_available_and_mount_target_deletion_blocks_the_file_system(
     emu: EmulatorClient, aws: Any
 ) -> None:
-    emu.set_latency(scale=1.0, profile={"efs_file_system": 0.2, "efs_mount_target": {"create": 0.4, "delete": 0.4}})
+    emu.set_latency(scale=1.0, profile={"efs_file_system": 1.0, "efs_mount_target": {"create": 1.0, "delete": 1.5}})
     ec2, efs = aws("ec2"), aws("efs")
     fs = efs.create_file_system(CreationToken="slow-fs")
     fs_id = fs["FileSystemId"]
@@ -346,12 +346,12 @@ def test_efs_creating_then_available_and_mount_target_deletion_blocks_the_file_s
     efs.delete_file_system(FileSystemId=fs_id)
     records = {r["kind"]: r for r in emu.timeline()}
     assert sorted(records) == ["file_system", "mount_target"]
-    assert records["mount_target"]["delete_done"] - records["mount_target"]["deleted"] == pytest.approx(0.4, abs=1e-3)
+    assert records["mount_target"]["delete_done"] - records["mount_target"]["deleted"] == pytest.approx(1.5, abs=1e-3)
     assert records["file_system"]["delete_done"] == records["file_system"]["deleted"]
 
 
 def test_elasticache_replication_group_creating_deleting_then_gone(emu: EmulatorClient, aws: Any) -> None:
-    emu.set_latency(scale=1.0, profile={"elasticache_replication_group": {"create": 0.4, "delete": 0.3}})
+    emu.set_latency(scale=1.0, profile={"elasticache_replication_group": {"create": 1.0, "delete": 1.5}})
     cache = aws("elasticache")
     group = cache.create_replication_group(
         ReplicationGroupId="cache-1",
