@@ -155,3 +155,20 @@ def test_graph_defaults(tmp_path):
 
 def test_graphs_dir_is_inside_the_package():
     assert GRAPHS_DIR.name == "graphs" and GRAPHS_DIR.parent.name == "bench"
+
+
+@pytest.mark.parametrize("architecture", ARCHITECTURES)
+def test_every_node_api_is_an_operation_under_the_name_the_request_log_uses(architecture):
+    """The graph check counts the converge's calls by `<botocore service>:<operation>` (the request log's names): a
+    node named after the IAM prefix (`elasticloadbalancing:`, `elasticfilesystem:`) never matches a call."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    services = set(session.get_available_services())
+    for name, node in load_graph(graph_path(architecture)).nodes.items():
+        if not node.get("api"):
+            continue
+        service, action = node["api"].split(":", 1)
+        assert service in services, f"{architecture}: {name}: {service!r} is not a botocore service name"
+        operations = session.get_service_model(service).operation_names
+        assert action in operations, f"{architecture}: {name}: {service} has no operation {action!r}"
