@@ -59,8 +59,16 @@ lint: setup  ## ruff and ansible-lint (production profile)
 sanity: setup  ## ansible-test sanity (see docs/testing.md for the tests it runs)
 	bash tests/sanity.sh
 
-unit: setup  ## Unit tests (filters, modules with botocore Stubber, emulator)
+# The module and filter tests again under fixed hash seeds: a request, diff or output that follows set order
+# (PYTHONHASHSEED) fails every run instead of one run in two.
+UNIT_HASH_SEEDS ?= 0 1 2 8 9
+
+unit: setup  ## Unit tests (filters, modules with botocore Stubber, emulator), the plugin tests under fixed hash seeds
 	$(BIN)/python -m pytest tests/unit tests/emulator -q
+	@for seed in $(UNIT_HASH_SEEDS); do \
+		echo "tests/unit/plugins with PYTHONHASHSEED=$$seed"; \
+		PYTHONHASHSEED=$$seed $(BIN)/python -m pytest tests/unit/plugins -q || exit 1; \
+	done
 
 integration: setup  ## Integration tests: playbooks against an emulator started by the tests
 	$(BIN)/python -m pytest tests/integration -q -n 2 --dist loadfile

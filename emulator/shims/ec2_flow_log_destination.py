@@ -42,7 +42,7 @@ def apply() -> None:
                 asked[key] = value if key == "FileFormat" else str(value).lower() == "true"
         before = set(self.ec2_backend.flow_logs)
         result = original(self)
-        for flow_log_id in set(self.ec2_backend.flow_logs) - before:
+        for flow_log_id in [fid for fid in self.ec2_backend.flow_logs if fid not in before]:  # creation order
             flow_log = self.ec2_backend.flow_logs[flow_log_id]
             if flow_log.log_destination_type == "s3":
                 flow_log.destination_options = {**DEFAULT_OPTIONS, **asked}

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import compare_tags
 
 
 class ECSModuleError(Exception):
@@ -31,7 +31,7 @@ def ensure_ecs_tags(client, check_mode, resource_arn, current_tags, tags, purge_
     current_tags = dict(current_tags or {})
     if tags is None:
         return False, current_tags
-    to_set, to_remove = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
+    to_set, to_remove = compare_tags(current_tags, tags, purge_tags=purge_tags)
     if not to_set and not to_remove:
         return False, current_tags
     result = {k: v for k, v in current_tags.items() if k not in to_remove}

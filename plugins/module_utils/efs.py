@@ -10,10 +10,10 @@ import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
+    boto3_tag_list,
+    compare_tags,
 )
 
 
@@ -44,21 +44,11 @@ def create_tags(name, tags):
     return result
 
 
-def updated_tags(current_tags, tags, purge_tags):
-    """The tags a resource ends up with once tags/purge_tags are applied."""
-    if tags is None:
-        return dict(current_tags)
-    to_set, to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    result = {key: value for key, value in current_tags.items() if key not in to_unset}
-    result.update(to_set)
-    return result
-
-
 def ensure_tags(client, check_mode, resource_id, current_tags, tags, purge_tags):
     """Applies tags/purge_tags to an EFS file system or access point. Returns True if something changed."""
     if tags is None:
         return False
-    to_set, to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
+    to_set, to_unset = compare_tags(current_tags, tags, purge_tags=purge_tags)
     if not to_set and not to_unset:
         return False
     if check_mode:
@@ -66,12 +56,12 @@ def ensure_tags(client, check_mode, resource_id, current_tags, tags, purge_tags)
     if to_unset:
         client.untag_resource(aws_retry=True, ResourceId=resource_id, TagKeys=list(to_unset))
     if to_set:
-        client.tag_resource(aws_retry=True, ResourceId=resource_id, Tags=ansible_dict_to_boto3_tag_list(to_set))
+        client.tag_resource(aws_retry=True, ResourceId=resource_id, Tags=boto3_tag_list(to_set))
     return True
 
 
 def tag_list(tags):
-    return ansible_dict_to_boto3_tag_list(tags or {})
+    return boto3_tag_list(tags or {})
 
 
 def describe_file_system(client, file_system_id):

@@ -287,10 +287,11 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
+    boto3_tag_list,
+    compare_tags,
+    updated_tags,
 )
 
 # Statuses of certificates that can still be (or are) in use; expired, revoked and inactive ones are ignored.
@@ -504,20 +505,11 @@ def predict_certificate(params):
     }
 
 
-def updated_tags(current_tags, tags, purge_tags):
-    if tags is None:
-        return dict(current_tags)
-    to_set, to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    result = {key: value for key, value in current_tags.items() if key not in to_unset}
-    result.update(to_set)
-    return result
-
-
 def ensure_tags(client, module, arn, current_tags, tags, purge_tags):
     """Adds/removes tags so the certificate carries `tags`. Returns whether anything changed."""
     if tags is None:
         return False
-    to_set, to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
+    to_set, to_unset = compare_tags(current_tags, tags, purge_tags=purge_tags)
     if not to_set and not to_unset:
         return False
     if module.check_mode:
@@ -529,7 +521,7 @@ def ensure_tags(client, module, arn, current_tags, tags, purge_tags):
             Tags=[{"Key": key, "Value": current_tags[key]} for key in to_unset],
         )
     if to_set:
-        client.add_tags_to_certificate(aws_retry=True, CertificateArn=arn, Tags=ansible_dict_to_boto3_tag_list(to_set))
+        client.add_tags_to_certificate(aws_retry=True, CertificateArn=arn, Tags=boto3_tag_list(to_set))
     return True
 
 
@@ -544,7 +536,7 @@ def build_request(params, token):
     if sans:
         request["SubjectAlternativeNames"] = [params["domain_name"]] + sans
     if params.get("tags"):
-        request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
+        request["Tags"] = boto3_tag_list(params["tags"])
     return request
 
 

@@ -117,10 +117,10 @@ alarms:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
+    boto3_tag_list,
+    compare_tags,
 )
 
 try:
@@ -202,7 +202,7 @@ def list_tags(client, module, arn):
 
 def ensure_tags(client, module, arn, current):
     """Returns (changed, tags after) for one alarm; writes nothing in check mode."""
-    to_add, to_remove = compare_aws_tags(current, module.params["tags"], purge_tags=module.params["purge_tags"])
+    to_add, to_remove = compare_tags(current, module.params["tags"], purge_tags=module.params["purge_tags"])
     to_remove = [key for key in to_remove if not key.startswith("aws:")]
     if not to_add and not to_remove:
         return False, current
@@ -214,7 +214,7 @@ def ensure_tags(client, module, arn, current):
         if to_remove:
             client.untag_resource(aws_retry=True, ResourceARN=arn, TagKeys=to_remove)
         if to_add:
-            client.tag_resource(aws_retry=True, ResourceARN=arn, Tags=ansible_dict_to_boto3_tag_list(to_add))
+            client.tag_resource(aws_retry=True, ResourceARN=arn, Tags=boto3_tag_list(to_add))
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to update the tags of {arn}")
     return True, desired

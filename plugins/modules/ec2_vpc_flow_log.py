@@ -286,12 +286,11 @@ flow_log:
 import time
 import uuid
 
-from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error, ensure_ec2_tags
+from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_specifications,
-    compare_aws_tags,
 )
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 from ansible_collections.stacksmith.aws.plugins.module_utils.ec2_flow_log import (
@@ -299,6 +298,7 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.ec2_flow_log import
     describe_flow_logs,
     format_flow_log,
 )
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import ensure_ec2_tags, sorted_tags, updated_tags
 
 # The record format AWS applies (and reports) when CreateFlowLogs is called without LogFormat.
 DEFAULT_LOG_FORMAT = (
@@ -516,7 +516,7 @@ def build_create_params(params, client_token):
         if options:
             request["DestinationOptions"] = options
 
-    tag_specifications = boto3_tag_specifications(params.get("tags"), types=["vpc-flow-log"])
+    tag_specifications = boto3_tag_specifications(sorted_tags(params.get("tags")), types=["vpc-flow-log"])
     if tag_specifications:
         request["TagSpecifications"] = tag_specifications
     return request
@@ -578,16 +578,6 @@ def predict_flow_log(params):
     if log_destination_type == "s3":
         predicted["destination_options"] = normalize_destination_options(params.get("destination_options"))
     return predicted
-
-
-def updated_tags(current_tags, tags, purge_tags):
-    """Returns the tags a resource ends up with once tags/purge_tags are applied."""
-    if tags is None:
-        return dict(current_tags)
-    tags_to_set, tags_to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    result = {key: value for key, value in current_tags.items() if key not in tags_to_unset}
-    result.update(tags_to_set)
-    return result
 
 
 def validate_params(params):
@@ -654,13 +644,7 @@ def ensure_present(client, module, params):
     after["tags"] = updated_tags(before["tags"], params.get("tags"), params.get("purge_tags", True))
 
     changed = ensure_ec2_tags(
-        client,
-        module,
-        flow_log_id,
-        resource_type="vpc-flow-log",
-        tags=params.get("tags"),
-        purge_tags=params.get("purge_tags", True),
-        retry_codes=["InvalidFlowLogId.NotFound"],
+        client, module.check_mode, flow_log_id, before["tags"], params.get("tags"), params.get("purge_tags", True)
     )
     if changed and not module.check_mode:
         after = format_flow_log(get_flow_log(client, flow_log_id) or existing)

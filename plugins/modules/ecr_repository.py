@@ -235,10 +235,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
+    boto3_tag_list,
+    compare_tags,
 )
 
 try:
@@ -358,7 +358,7 @@ def build_create_params(params):
     }
     request.update(_registry(params))
     if params.get("tags"):
-        request["tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
+        request["tags"] = boto3_tag_list(params["tags"])
     return request
 
 
@@ -431,7 +431,7 @@ class Repository:
         if tags is None:
             return False
         purge = self.params.get("purge_tags", True)
-        to_set, to_unset = compare_aws_tags(current, tags, purge_tags=purge)
+        to_set, to_unset = compare_tags(current, tags, purge_tags=purge)
         if not to_set and not to_unset:
             return False
         updated = {key: value for key, value in current.items() if key not in to_unset}
@@ -441,7 +441,7 @@ class Repository:
             if to_unset:
                 self.client.untag_resource(aws_retry=True, resourceArn=arn, tagKeys=list(to_unset))
             if to_set:
-                self.client.tag_resource(aws_retry=True, resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(to_set))
+                self.client.tag_resource(aws_retry=True, resourceArn=arn, tags=boto3_tag_list(to_set))
         return True
 
 

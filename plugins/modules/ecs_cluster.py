@@ -203,10 +203,11 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
+    boto3_tag_list,
+    compare_tags,
+    updated_tags,
 )
 
 try:
@@ -278,15 +279,6 @@ def format_cluster(cluster):
     return result
 
 
-def updated_tags(current_tags, tags, purge_tags):
-    if tags is None:
-        return dict(current_tags)
-    tags_to_set, tags_to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    result = {key: value for key, value in current_tags.items() if key not in tags_to_unset}
-    result.update(tags_to_set)
-    return result
-
-
 def build_create_params(params):
     request = {"clusterName": params["name"]}
     if params.get("container_insights"):
@@ -296,7 +288,7 @@ def build_create_params(params):
     if params.get("default_capacity_provider_strategy") is not None:
         request["defaultCapacityProviderStrategy"] = strategy_to_boto3(params["default_capacity_provider_strategy"])
     if params.get("tags"):
-        request["tags"] = ansible_dict_to_boto3_tag_list(params["tags"], "key", "value")
+        request["tags"] = boto3_tag_list(params["tags"], "key", "value")
     return request
 
 
@@ -363,7 +355,7 @@ def update_tags(client, module, cluster, tags, purge_tags, after):
     if tags is None:
         return False
     current = boto3_tag_list_to_ansible_dict(cluster.get("tags") or [], "key", "value")
-    tags_to_set, tags_to_unset = compare_aws_tags(current, tags, purge_tags=purge_tags)
+    tags_to_set, tags_to_unset = compare_tags(current, tags, purge_tags=purge_tags)
     if not tags_to_set and not tags_to_unset:
         return False
     after["tags"] = updated_tags(current, tags, purge_tags)
@@ -372,9 +364,7 @@ def update_tags(client, module, cluster, tags, purge_tags, after):
         if tags_to_unset:
             client.untag_resource(aws_retry=True, resourceArn=arn, tagKeys=list(tags_to_unset))
         if tags_to_set:
-            client.tag_resource(
-                aws_retry=True, resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(tags_to_set, "key", "value")
-            )
+            client.tag_resource(aws_retry=True, resourceArn=arn, tags=boto3_tag_list(tags_to_set, "key", "value"))
     return True
 
 

@@ -187,9 +187,9 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.efs import (
     poll,
     tag_list,
     tags_of,
-    updated_tags,
     wanted_tags,
 )
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import updated_tags
 
 try:
     import botocore

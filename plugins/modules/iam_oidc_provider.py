@@ -198,12 +198,13 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError, IAMErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
-)
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
+    boto3_tag_list,
+    compare_tags,
+    updated_tags,
+)
 
 THUMBPRINT_PATTERN = re.compile(r"^[0-9a-fA-F]{40}$")
 MAX_THUMBPRINTS = 5
@@ -319,7 +320,7 @@ def create_provider(client, url, client_ids, thumbprints, tags):
     if thumbprints:
         params["ThumbprintList"] = thumbprints
     if tags:
-        params["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+        params["Tags"] = boto3_tag_list(tags)
     try:
         return client.create_open_id_connect_provider(aws_retry=True, **params)["OpenIDConnectProviderArn"]
     except is_boto3_error_code("EntityAlreadyExists"):
@@ -353,9 +354,7 @@ def update_thumbprints(client, arn, thumbprints):
 
 @IAMErrorHandler.common_error_handler("tag OIDC provider")
 def tag_provider(client, arn, tags):
-    client.tag_open_id_connect_provider(
-        aws_retry=True, OpenIDConnectProviderArn=arn, Tags=ansible_dict_to_boto3_tag_list(tags)
-    )
+    client.tag_open_id_connect_provider(aws_retry=True, OpenIDConnectProviderArn=arn, Tags=boto3_tag_list(tags))
 
 
 @IAMErrorHandler.common_error_handler("untag OIDC provider")
@@ -402,7 +401,7 @@ def update_tags(client, check_mode, provider, tags, purge_tags):
     if tags is None:
         return False
     current = boto3_tag_list_to_ansible_dict(provider.get("Tags") or [])
-    tags_to_set, tags_to_unset = compare_aws_tags(current, tags, purge_tags=purge_tags)
+    tags_to_set, tags_to_unset = compare_tags(current, tags, purge_tags=purge_tags)
     if not tags_to_set and not tags_to_unset:
         return False
     if check_mode:
@@ -436,16 +435,6 @@ def format_provider(provider):
     }
     result.update(camel_dict_to_snake_dict(extra))
     result["tags"] = boto3_tag_list_to_ansible_dict(provider.get("Tags") or [])
-    return result
-
-
-def updated_tags(current_tags, tags, purge_tags):
-    """The tags a provider ends up with once tags/purge_tags are applied."""
-    if tags is None:
-        return dict(current_tags)
-    tags_to_set, tags_to_unset = compare_aws_tags(current_tags, tags, purge_tags=purge_tags)
-    result = {key: value for key, value in current_tags.items() if key not in tags_to_unset}
-    result.update(tags_to_set)
     return result
 
 

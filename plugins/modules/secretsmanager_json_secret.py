@@ -219,10 +219,10 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
+    boto3_tag_list,
+    compare_tags,
 )
 
 KNOWN_AFTER_APPLY = "(known after apply)"
@@ -470,7 +470,7 @@ def ensure_present(client, module):
         if params["kms_key_id"]:
             request["KmsKeyId"] = params["kms_key_id"]
         if tags:
-            request["Tags"] = ansible_dict_to_boto3_tag_list(tags)
+            request["Tags"] = boto3_tag_list(tags)
         created = client.create_secret(aws_retry=True, **request)
         if wanted_policy:
             client.put_resource_policy(
@@ -548,7 +548,7 @@ def ensure_present(client, module):
     # 5. Tags.
     tags = dict(current_tags)
     if params["tags"] is not None:
-        to_set, to_unset = compare_aws_tags(current_tags, params["tags"], purge_tags=params["purge_tags"])
+        to_set, to_unset = compare_tags(current_tags, params["tags"], purge_tags=params["purge_tags"])
         if to_unset:
             changed = True
             for key in to_unset:
@@ -559,7 +559,7 @@ def ensure_present(client, module):
             changed = True
             tags.update(to_set)
             if not check:
-                client.tag_resource(aws_retry=True, SecretId=arn, Tags=ansible_dict_to_boto3_tag_list(to_set))
+                client.tag_resource(aws_retry=True, SecretId=arn, Tags=boto3_tag_list(to_set))
 
     after_keys = sorted(k for k, m in markers.items() if m != "(removed)")
     result = {

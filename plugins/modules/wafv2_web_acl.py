@@ -253,10 +253,10 @@ from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
-    ansible_dict_to_boto3_tag_list,
-    boto3_tag_list_to_ansible_dict,
-    compare_aws_tags,
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
+    boto3_tag_list,
+    compare_tags,
 )
 
 UNKNOWN = "(known after apply)"
@@ -662,7 +662,7 @@ def ensure_tags(client, check_mode, arn, current, tags, purge):
     """Predicted tags after the run and whether they change."""
     if tags is None:
         return current, False
-    to_set, to_unset = compare_aws_tags(current, tags, purge_tags=purge)
+    to_set, to_unset = compare_tags(current, tags, purge_tags=purge)
     if not to_set and not to_unset:
         return current, False
     after = {k: v for k, v in current.items() if k not in to_unset}
@@ -672,7 +672,7 @@ def ensure_tags(client, check_mode, arn, current, tags, purge):
             if to_unset:
                 client.untag_resource(aws_retry=True, ResourceARN=arn, TagKeys=list(to_unset))
             if to_set:
-                client.tag_resource(aws_retry=True, ResourceARN=arn, Tags=ansible_dict_to_boto3_tag_list(to_set))
+                client.tag_resource(aws_retry=True, ResourceARN=arn, Tags=boto3_tag_list(to_set))
     return after, True
 
 
@@ -715,7 +715,7 @@ def create_request(wanted, params):
     request = {k: v for k, v in wanted.items() if not (k == "Description" and not v)}
     request.update(Name=params["name"], Scope=params["scope"])
     if params.get("tags"):
-        request["Tags"] = ansible_dict_to_boto3_tag_list(params["tags"])
+        request["Tags"] = boto3_tag_list(params["tags"])
     return request
 
 

@@ -186,7 +186,7 @@ def test_request_shape_and_polls_for_validation_records(acm, sleeps, monkeypatch
             "IdempotencyToken": TOKEN,
             "KeyAlgorithm": "RSA_2048",
             "SubjectAlternativeNames": [DOMAIN, SAN],
-            "Tags": [{"Key": "stack", "Value": "shop-prod"}, {"Key": "Name", "Value": DOMAIN}],
+            "Tags": [{"Key": "Name", "Value": DOMAIN}, {"Key": "stack", "Value": "shop-prod"}],  # sorted by key
         },
     )
     expect_describe(stubber, certificate(records=False))

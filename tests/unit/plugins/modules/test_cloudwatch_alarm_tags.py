@@ -33,7 +33,8 @@ def cloudwatch():
 
 
 def tag_list(tags):
-    return [{"Key": key, "Value": value} for key, value in tags.items()]
+    """The tag list the module sends: sorted by key, whatever the order of the dict (and of the hash seed)."""
+    return [{"Key": key, "Value": tags[key]} for key in sorted(tags)]
 
 
 def expect_describe(stubber, names, found, composite=()):

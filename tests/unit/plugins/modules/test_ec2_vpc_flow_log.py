@@ -35,14 +35,10 @@ DEFAULT_FORMAT = (
 )
 CREATED = datetime.datetime(2024, 5, 21, 13, 21, 10, tzinfo=datetime.UTC)
 RESOURCE_FILTER = [{"Name": "resource-id", "Values": [VPC_ID]}]
-TAG_FILTER = [
-    {"Name": "resource-id", "Values": [FLOW_LOG_ID]},
-    {"Name": "resource-type", "Values": ["vpc-flow-log"]},
-]
 
 
 class FakeModule:
-    """The parts of AnsibleAWSModule that ensure_ec2_tags uses."""
+    """The parts of AnsibleAWSModule that ensure_present and ensure_absent use."""
 
     def __init__(self, check_mode=False):
         self.check_mode = check_mode
@@ -150,16 +146,6 @@ def expect_describe(stubber, flow_logs, request=None, next_token=None):
     if next_token:
         response["NextToken"] = next_token
     stubber.add_response("describe_flow_logs", response, request)
-
-
-def expect_describe_tags(stubber, tags):
-    response = {
-        "Tags": [
-            {"Key": key, "Value": value, "ResourceId": FLOW_LOG_ID, "ResourceType": "vpc-flow-log"}
-            for key, value in tags.items()
-        ]
-    }
-    stubber.add_response("describe_tags", response, {"Filters": TAG_FILTER})
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -576,7 +562,6 @@ def test_present_existing_flow_log_unchanged(ec2, check_mode):
     client, stubber = ec2
     existing = cwl_flow_log(Tags=[{"Key": "Name", "Value": "fl"}])
     expect_describe(stubber, [existing])
-    expect_describe_tags(stubber, {"Name": "fl"})
 
     result = flow_log_module.ensure_present(client, FakeModule(check_mode), params(tags={"Name": "fl"}))
 
@@ -601,7 +586,6 @@ def test_present_updates_tags(ec2):
     client, stubber = ec2
     existing = cwl_flow_log(Tags=[{"Key": "Name", "Value": "old"}, {"Key": "stale", "Value": "x"}])
     expect_describe(stubber, [existing])
-    expect_describe_tags(stubber, {"Name": "old", "stale": "x"})
     stubber.add_response("delete_tags", {}, {"Resources": [FLOW_LOG_ID], "Tags": [{"Key": "stale"}]})
     stubber.add_response("create_tags", {}, {"Resources": [FLOW_LOG_ID], "Tags": [{"Key": "Name", "Value": "new"}]})
     expect_describe(
@@ -620,7 +604,6 @@ def test_present_tag_change_in_check_mode_makes_no_write_call(ec2):
     client, stubber = ec2
     existing = cwl_flow_log(Tags=[{"Key": "Name", "Value": "old"}, {"Key": "keep", "Value": "x"}])
     expect_describe(stubber, [existing])
-    expect_describe_tags(stubber, {"Name": "old", "keep": "x"})
 
     result = flow_log_module.ensure_present(
         client, FakeModule(check_mode=True), params(tags={"Name": "new"}, purge_tags=False)

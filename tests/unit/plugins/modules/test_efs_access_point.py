@@ -109,7 +109,7 @@ def test_create_request(efs, monkeypatch, capsys):
         {
             "ClientToken": ANY,
             "FileSystemId": FS_ID,
-            "Tags": [{"Key": "stack", "Value": "s"}, {"Key": "Name", "Value": NAME}],
+            "Tags": [{"Key": "Name", "Value": NAME}, {"Key": "stack", "Value": "s"}],  # sorted by key
             "RootDirectory": ROOT,
             "PosixUser": USER,
         },

@@ -273,7 +273,7 @@ def test_create_waits_for_the_file_system_before_its_mount_targets(efs, monkeypa
             "PerformanceMode": "generalPurpose",
             "Encrypted": True,
             "ThroughputMode": "elastic",
-            "Tags": [{"Key": "stack", "Value": "s"}, {"Key": "Name", "Value": NAME}],
+            "Tags": [{"Key": "Name", "Value": NAME}, {"Key": "stack", "Value": "s"}],  # sorted by key
         },
     )
     stubber.add_response(
