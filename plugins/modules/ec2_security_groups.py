@@ -171,10 +171,18 @@ attributes:
 notes:
   - Writes are sent one after the other in a deterministic order (tags sorted by key); the creates in O(config)
     order, then per group in O(config) order the tags, then per direction one authorize call carrying every
-    missing rule, one description update and one revoke (by rule ID); then the deletes in name order.
-  - Deleting groups first revokes every rule of every group being deleted, so groups of the set that reference
-    each other can go; a group still used by a network interface or referenced by a group outside the set fails
-    with a message naming it (its rules are revoked by then).
+    missing rule, one description update and one revoke (by rule ID); then, per group being deleted in
+    delete order, one revoke per direction of its references to the other groups being deleted; then the deletes
+    (in O(config) order with O(state=deleted) and a non-empty O(config), else in name order).
+  - Before the first delete, the module revokes only the rules that stand in the way of the deletes (AWS refuses
+    to delete a group that a rule of another group references). These are, of each group being deleted, in delete
+    order, its ingress then egress rules whose source or destination is another group being deleted. Nothing else
+    is revoked (not a group's reference to itself, which does not block its delete). So a group whose delete AWS
+    refuses (still used by a network interface, such as a draining task, a load balancer or a database) keeps every
+    other rule (CIDR, prefix list, references to groups not being deleted) and the traffic it carries.
+  - Rules of groups not being deleted are never revoked to make a delete pass. When one references a group being
+    deleted, that delete fails with C(DependencyViolation), as does the delete of a group still in use, and the
+    failure names the group.
   - In check mode a new group is predicted with the allow-all IPv4 egress rule AWS adds.
 seealso:
   - module: amazon.aws.ec2_security_group
@@ -599,6 +607,17 @@ def resolve(rule, ids):
     return rule
 
 
+def blocking_rules(group, direction, doomed_ids):
+    """The rules of ``group`` (being deleted) in ``direction`` that reference another group being deleted (one of
+    ``doomed_ids``): those AWS would refuse that other group's delete for. A reference to the group itself does not
+    block its delete."""
+    return [
+        rule
+        for rule in group[direction]
+        if rule["kind"] == "source" and rule["target"] in doomed_ids and rule["target"] != group["group_id"]
+    ]
+
+
 def ip_permission(rule):
     """An internal rule -> one IpPermissions entry (a source_name is sent as given: rendered only)."""
     permission = {"IpProtocol": "-1" if rule["protocol"] == "all" else rule["protocol"]}
@@ -1010,12 +1029,16 @@ class SecurityGroupSet:
 
     def absent(self, group):
         if not self.doomed_revoked:
-            # Groups of the set may reference each other: no delete before every rule of every doomed group is gone.
+            # AWS refuses to delete a group another group's rule references, and groups of the set may reference
+            # each other: before the first delete, revoke those references, and nothing else. Every other rule stays
+            # until its group's delete, so a group whose delete is refused (in use) keeps the traffic it carries.
+            doomed_ids = {self.existing[name]["group_id"] for name in self.doomed}
             for name in self.doomed:
                 doomed = self.existing[name]
                 for direction in DIRECTIONS:
-                    if doomed[direction]:
-                        self.revoke(doomed, direction, doomed[direction])
+                    ties = blocking_rules(doomed, direction, doomed_ids)
+                    if ties:
+                        self.revoke(doomed, direction, ties)
             self.doomed_revoked = True
         try:
             self.client.delete_security_group(aws_retry=True, GroupId=group["group_id"])
@@ -1026,7 +1049,8 @@ class SecurityGroupSet:
             raise ResourceSetError(
                 f"cannot delete security group {group['name']} ({group['group_id']}): it is still in use, by a "
                 f"network interface (an instance, a load balancer, a task, an endpoint) or by a rule of a group "
-                f"outside this set; its own rules are revoked already ({message})"
+                f"outside this set (not being deleted); it keeps its rules, but those that referenced another group "
+                f"being deleted ({message})"
             ) from e
         except (BotoCoreError, ClientError) as e:  # pylint: disable=duplicate-except
             raise failed(f"delete security group {group['name']} ({group['group_id']})", e) from e

@@ -526,16 +526,17 @@ def test_overridden_deletes_owned_unlisted_groups_and_leaves_unowned_ones(ec2, m
         converged_rules()
         + [
             rule(OLD, "sgr-o1", ports=(5432, 5432), source=OLD2),
+            rule(OLD, "sgr-o3", ports=(5433, 5433), source=OLD),  # itself: does not block its delete
+            rule(OLD, "sgr-o4", ports=(22, 22), cidr="10.0.0.0/8"),
             default_egress(OLD, "sgr-o2"),
             rule(OLD2, "sgr-p1", egress=True, ports=(5432, 5432), source=OLD),
+            rule(OLD2, "sgr-p2", egress=True, ports=(3001, 3001), source=API),  # a group that stays
         ],
     )
-    # every rule of every doomed group first (they reference each other), then the deletes in name order
+    # only the references between the doomed groups (in delete order, ingress then egress), then the deletes in
+    # name order; their CIDR rules, self-references and references to other groups are never revoked
     stubber.add_response(
         "revoke_security_group_ingress", {"Return": True}, {"GroupId": OLD, "SecurityGroupRuleIds": ["sgr-o1"]}
-    )
-    stubber.add_response(
-        "revoke_security_group_egress", {"Return": True}, {"GroupId": OLD, "SecurityGroupRuleIds": ["sgr-o2"]}
     )
     stubber.add_response(
         "revoke_security_group_egress", {"Return": True}, {"GroupId": OLD2, "SecurityGroupRuleIds": ["sgr-p1"]}
@@ -549,7 +550,9 @@ def test_overridden_deletes_owned_unlisted_groups_and_leaves_unowned_ones(ec2, m
     assert result["deleted"] == ["shop-prod-old", "shop-prod-older"]
     assert result["created"] == [] and result["updated"] == []
     assert result["diff"]["before"]["shop-prod-old"]["ingress"] == [
-        {"protocol": "tcp", "ports": [5432], "source": "shop-prod-older"}
+        {"protocol": "tcp", "ports": [22], "cidr": "10.0.0.0/8"},
+        {"protocol": "tcp", "ports": [5432], "source": "shop-prod-older"},
+        {"protocol": "tcp", "ports": [5433], "source": "shop-prod-old"},
     ]
     assert "someone-else" not in result["diff"]["before"]
 
@@ -567,13 +570,69 @@ def test_overridden_in_check_mode_deletes_nothing(ec2, monkeypatch, capsys):
     assert result["deleted"] == ["shop-prod-old"]
 
 
-def test_a_group_still_in_use_fails_with_its_name(ec2, monkeypatch, capsys):
+@pytest.mark.parametrize(
+    ("target", "blocks"),
+    [
+        ({"source": OLD2}, True),  # another group being deleted
+        ({"source": OLD}, False),  # the group itself
+        ({"source": API}, False),  # a group that stays
+        ({"cidr": "10.0.0.0/8"}, False),
+    ],
+)
+def test_blocking_rules_are_the_references_to_other_doomed_groups(target, blocks):
+    rules = [module_under_test.rule_from_aws(rule(OLD, "sgr-1", ports=(5432, 5432), **target))]
+    doomed = {"group_id": OLD, "ingress": rules, "egress": []}
+    blocking = module_under_test.blocking_rules(doomed, "ingress", {OLD, OLD2})
+    assert blocking == (rules if blocks else [])
+    assert module_under_test.blocking_rules(doomed, "egress", {OLD, OLD2}) == []
+
+
+def doomed_pair_rules():
+    """shop-prod-old and shop-prod-older: CIDR rules, and one reference each way between them."""
+    return [
+        rule(OLD, "sgr-o1", ports=(5432, 5432), source=OLD2),
+        rule(OLD, "sgr-o4", ports=(22, 22), cidr="10.0.0.0/8"),
+        default_egress(OLD, "sgr-o2"),
+        rule(OLD2, "sgr-p3", ports=(443, 443), cidr="0.0.0.0/0"),
+        rule(OLD2, "sgr-p1", egress=True, ports=(5432, 5432), source=OLD),
+        default_egress(OLD2, "sgr-p4"),
+    ]
+
+
+def test_a_group_being_deleted_keeps_its_cidr_rules_until_its_delete(ec2, monkeypatch, capsys):
     client, stubber = ec2
-    expect_groups(stubber, [group("shop-prod-old", OLD, "old")], ["shop-prod-old"])
-    expect_rules(stubber, [OLD], [default_egress(OLD, "sgr-o2")])
+    names = ["shop-prod-older", "shop-prod-old"]
+    expect_groups(stubber, [group("shop-prod-old", OLD, "old"), group("shop-prod-older", OLD2, "older")], names)
+    expect_rules(stubber, [OLD, OLD2], doomed_pair_rules())
+    # in config order: the cross-references of shop-prod-older, then of shop-prod-old; then the deletes. The
+    # Stubber fails on any other call: no CIDR rule (sgr-o4, sgr-o2, sgr-p3, sgr-p4) is ever revoked.
     stubber.add_response(
-        "revoke_security_group_egress", {"Return": True}, {"GroupId": OLD, "SecurityGroupRuleIds": ["sgr-o2"]}
+        "revoke_security_group_egress", {"Return": True}, {"GroupId": OLD2, "SecurityGroupRuleIds": ["sgr-p1"]}
     )
+    stubber.add_response(
+        "revoke_security_group_ingress", {"Return": True}, {"GroupId": OLD, "SecurityGroupRuleIds": ["sgr-o1"]}
+    )
+    stubber.add_response("delete_security_group", {"Return": True, "GroupId": OLD2}, {"GroupId": OLD2})
+    stubber.add_response("delete_security_group", {"Return": True, "GroupId": OLD}, {"GroupId": OLD})
+
+    result = run(monkeypatch, capsys, client, config=[{"name": name} for name in names], state="deleted")
+
+    assert result["changed"] is True
+    assert result["deleted"] == names
+
+
+def test_a_group_still_in_use_fails_with_its_name_and_keeps_its_cidr_rules(ec2, monkeypatch, capsys):
+    client, stubber = ec2
+    names = ["shop-prod-old", "shop-prod-older"]
+    expect_groups(stubber, [group("shop-prod-old", OLD, "old"), group("shop-prod-older", OLD2, "older")], names)
+    expect_rules(stubber, [OLD, OLD2], doomed_pair_rules())
+    stubber.add_response(
+        "revoke_security_group_ingress", {"Return": True}, {"GroupId": OLD, "SecurityGroupRuleIds": ["sgr-o1"]}
+    )
+    stubber.add_response(
+        "revoke_security_group_egress", {"Return": True}, {"GroupId": OLD2, "SecurityGroupRuleIds": ["sgr-p1"]}
+    )
+    # a network interface (a draining task) still uses the group: AWS refuses the delete
     stubber.add_client_error(
         "delete_security_group",
         "DependencyViolation",
@@ -581,12 +640,15 @@ def test_a_group_still_in_use_fails_with_its_name(ec2, monkeypatch, capsys):
         400,
         expected_params={"GroupId": OLD},
     )
+    # nothing after: shop-prod-older is not deleted, and no CIDR rule of either group was revoked (the Stubber
+    # fails on any call not listed)
 
-    result = run(monkeypatch, capsys, client, config=[{"name": "shop-prod-old"}], state="deleted")
+    result = run(monkeypatch, capsys, client, config=[{"name": name} for name in names], state="deleted")
 
     assert result["failed"] is True
     assert f"cannot delete security group shop-prod-old ({OLD}): it is still in use" in result["msg"]
     assert "network interface" in result["msg"] and "outside this set" in result["msg"]
+    assert "it keeps its rules, but those that referenced another group being deleted" in result["msg"]
     assert f"resource {OLD} has a dependent object" in result["msg"]
 
 
