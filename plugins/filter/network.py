@@ -33,6 +33,8 @@ TIER_NAMES = ("public", "private_app", "private_data")
 TIER_DEFAULT_ROUTE = {"public": "igw", "private_app": "nat", "private_data": "none"}
 TIER_DEFAULT_OFFSET = {"public": 0, "private_app": 10, "private_data": 20}
 TIER_SLUG = {"public": "public", "private_app": "app", "private_data": "data"}
+# What a preview publishes for an id that exists only once the converge has run.
+KNOWN_AFTER_APPLY = "(known after apply)"
 
 
 def _fail(variable: str, message: str) -> None:
@@ -199,33 +201,6 @@ def ids_by_tier(plan_subnets: list[dict[str, Any]], id_by_cidr: dict[str, str]) 
     return out
 
 
-def ids_by_name(resources: list[dict[str, Any]], id_key: str) -> dict[str, str]:
-    """{Name tag: id} for resources returned by an amazon.aws *_info module (snake_case, tags as dict)."""
-    out: dict[str, str] = {}
-    for r in resources or []:
-        name = (r.get("tags") or {}).get("Name")
-        if name:
-            out[name] = r[id_key]
-    return out
-
-
-def security_group_rules(ingress: list[dict[str, Any]], name_prefix: str) -> list[dict[str, Any]]:
-    """Ingress rules of one `network_security_groups` item in amazon.aws.ec2_security_group's format.
-
-    ``source`` names another group of the list (``<name_prefix>-<source>``); ``cidr`` is an IPv4 CIDR or a list.
-    """
-    out: list[dict[str, Any]] = []
-    for rule in ingress or []:
-        base: dict[str, Any] = {"proto": rule.get("protocol", "tcp"), "ports": [int(p) for p in rule["ports"]]}
-        if rule.get("description"):
-            base["rule_desc"] = rule["description"]
-        if rule.get("source"):
-            out.append(dict(base, group_name=f"{name_prefix}-{rule['source']}"))
-        if rule.get("cidr"):
-            out.append(dict(base, cidr_ip=rule["cidr"]))
-    return out
-
-
 def security_group_check(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Validate `network_security_groups`: unique names, every rule has ports and one of source/cidr, and a
     `source` names a group listed before it (so it exists when the rule is written). Returns the list."""
@@ -256,13 +231,98 @@ def security_group_check(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
+# --- API shapes of the resource-set modules (ec2_vpc_subnets, ec2_security_groups, ec2_vpc_route_tables) -----------
+
+
+def subnet_config(plan_subnets: list[dict[str, Any]], map_public_ip: bool) -> list[dict[str, Any]]:
+    """The ``config`` of stacksmith.aws.ec2_vpc_subnets for the planned subnets (plan order)."""
+    return [
+        {
+            "name": s["name"],
+            "cidr": s["cidr"],
+            "az": s["az"],
+            "map_public": bool(s["public"] and map_public_ip),
+            "tags": {"tier": s["tier"]},
+        }
+        for s in plan_subnets or []
+    ]
+
+
+def security_group_config(groups: list[dict[str, Any]], name_prefix: str) -> list[dict[str, Any]]:
+    """The ``config`` of stacksmith.aws.ec2_security_groups for `network_security_groups`: full names
+    (``<name_prefix>-<name>``), ingress rules with ``source`` resolved to the full group name, and all-traffic
+    egress unless ``egress_all`` is false (then no egress at all)."""
+    out: list[dict[str, Any]] = []
+    for group in groups or []:
+        ingress: list[dict[str, Any]] = []
+        for rule in group.get("ingress") or []:
+            base: dict[str, Any] = {"protocol": rule.get("protocol", "tcp"), "ports": [int(p) for p in rule["ports"]]}
+            if rule.get("description"):
+                base["description"] = rule["description"]
+            if rule.get("source"):
+                ingress.append(dict(base, source=f"{name_prefix}-{rule['source']}"))
+            if rule.get("cidr"):
+                cidrs = rule["cidr"] if isinstance(rule["cidr"], list) else [rule["cidr"]]
+                ingress.extend(dict(base, cidr=str(cidr)) for cidr in cidrs)
+        out.append(
+            {
+                "name": f"{name_prefix}-{group['name']}",
+                "description": group.get("description") or f"{name_prefix} {group['name']}",
+                "ingress": ingress,
+                "egress": [{"protocol": "all", "cidr": "0.0.0.0/0"}] if group.get("egress_all", True) else [],
+            }
+        )
+    return out
+
+
+def security_group_ids(group_ids: dict[str, Any], groups: list[dict[str, Any]], name_prefix: str) -> dict[str, str]:
+    """{short name: group id} of `network_security_groups` from ec2_security_groups' ``group_ids`` (full name -> id;
+    None in check mode for a group not created yet, published as the placeholder)."""
+    return {g["name"]: group_ids.get(f"{name_prefix}-{g['name']}") or KNOWN_AFTER_APPLY for g in groups or []}
+
+
+def route_table_config(
+    plan_route_tables: list[dict[str, Any]],
+    subnet_ids: dict[str, str],
+    igw_id: str,
+    nat_gateway_ids: list[str],
+    kind: str,
+) -> list[dict[str, Any]]:
+    """The ``config`` of stacksmith.aws.ec2_vpc_route_tables for the planned route tables of one kind: ``direct``
+    (the ones that do not go through NAT) or ``nat``. ``subnet_ids`` maps CIDR -> subnet id; a table some of whose
+    subnets have no id (a check-mode preview of subnets to create) is left out. A NAT table whose NAT gateway does
+    not exist (yet) has no default route."""
+    out: list[dict[str, Any]] = []
+    for rt in plan_route_tables or []:
+        if (rt["route"] == "nat") != (kind == "nat"):
+            continue
+        if any(cidr not in subnet_ids for cidr in rt["subnet_cidrs"]):
+            continue
+        routes: list[dict[str, Any]] = []
+        if rt["route"] == "igw" and igw_id:
+            routes = [{"dest": "0.0.0.0/0", "gateway_id": igw_id}]
+        elif rt["route"] == "nat" and len(nat_gateway_ids or []) > rt["nat_index"]:
+            routes = [{"dest": "0.0.0.0/0", "nat_gateway_id": nat_gateway_ids[rt["nat_index"]]}]
+        out.append(
+            {
+                "name": rt["name"],
+                "tags": {"tier": rt["tier"]},
+                "subnets": [subnet_ids[cidr] for cidr in rt["subnet_cidrs"]],
+                "routes": routes,
+            }
+        )
+    return out
+
+
 class FilterModule:
     def filters(self):
         return {
             "network_plan": network_plan,
             "select_azs": select_azs,
             "ids_by_tier": ids_by_tier,
-            "ids_by_name": ids_by_name,
-            "security_group_rules": security_group_rules,
             "security_group_check": security_group_check,
+            "subnet_config": subnet_config,
+            "security_group_config": security_group_config,
+            "security_group_ids": security_group_ids,
+            "route_table_config": route_table_config,
         }

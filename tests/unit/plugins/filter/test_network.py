@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.stacksmith.aws.plugins.filter.network import (
-    ids_by_name,
     ids_by_tier,
     network_plan,
     select_azs,
@@ -124,8 +123,6 @@ def test_ids_helpers():
     plan = network_plan("10.40.0.0/16", TIERS, AZS, 1, "p")
     ids = {"10.40.1.0/24": "subnet-b", "10.40.0.0/24": "subnet-a", "10.40.10.0/24": "subnet-c"}
     assert ids_by_tier(plan["subnets"], ids) == {"public": ["subnet-a", "subnet-b"], "private_app": ["subnet-c"]}
-    rts = [{"route_table_id": "rtb-1", "tags": {"Name": "p-public"}}, {"route_table_id": "rtb-2", "tags": {}}]
-    assert ids_by_name(rts, "route_table_id") == {"p-public": "rtb-1"}
 
 
 # --- security groups -------------------------------------------------------------------------------
@@ -138,17 +135,92 @@ ARCH1_GROUPS = [
 ]
 
 
-def test_security_group_rules_map_sources_to_group_names_and_cidrs():
-    from ansible_collections.stacksmith.aws.plugins.filter.network import security_group_rules
+def test_security_group_config_full_names_sources_and_egress():
+    from ansible_collections.stacksmith.aws.plugins.filter.network import security_group_config
 
-    assert security_group_rules(ARCH1_GROUPS[0]["ingress"], "p-prod") == [
-        {"proto": "tcp", "ports": [443], "cidr_ip": "0.0.0.0/0"},
-        {"proto": "tcp", "ports": [80], "cidr_ip": "0.0.0.0/0"},
+    groups = [
+        {"name": "alb", "description": "ALB", "ingress": [{"ports": [443, 80], "cidr": "0.0.0.0/0"}]},
+        {"name": "api", "ingress": [{"ports": [3001], "source": "alb", "description": "from the ALB"}]},
+        {"name": "rds", "egress_all": False, "ingress": [{"ports": [5432], "cidr": ["10.0.0.0/24", "10.0.1.0/24"]}]},
     ]
-    assert security_group_rules([{"ports": [5432], "source": "api", "description": "d"}], "p-prod") == [
-        {"proto": "tcp", "ports": [5432], "rule_desc": "d", "group_name": "p-prod-api"}
+    assert security_group_config(groups, "p-prod") == [
+        {
+            "name": "p-prod-alb",
+            "description": "ALB",
+            "ingress": [{"protocol": "tcp", "ports": [443, 80], "cidr": "0.0.0.0/0"}],
+            "egress": [{"protocol": "all", "cidr": "0.0.0.0/0"}],
+        },
+        {
+            "name": "p-prod-api",
+            "description": "p-prod api",
+            "ingress": [{"protocol": "tcp", "ports": [3001], "description": "from the ALB", "source": "p-prod-alb"}],
+            "egress": [{"protocol": "all", "cidr": "0.0.0.0/0"}],
+        },
+        {
+            "name": "p-prod-rds",
+            "description": "p-prod rds",
+            "ingress": [
+                {"protocol": "tcp", "ports": [5432], "cidr": "10.0.0.0/24"},
+                {"protocol": "tcp", "ports": [5432], "cidr": "10.0.1.0/24"},
+            ],
+            "egress": [],
+        },
     ]
-    assert security_group_rules([], "p") == []
+    assert security_group_config([], "p") == []
+
+
+def test_security_group_ids_by_short_name_with_placeholders():
+    from ansible_collections.stacksmith.aws.plugins.filter.network import security_group_ids
+
+    groups = [{"name": "alb"}, {"name": "api"}]
+    assert security_group_ids({"p-alb": "sg-1", "p-api": None}, groups, "p") == {
+        "alb": "sg-1",
+        "api": "(known after apply)",
+    }
+
+
+def test_subnet_config_from_the_plan():
+    from ansible_collections.stacksmith.aws.plugins.filter.network import subnet_config
+
+    plan = network_plan("10.40.0.0/16", TIERS[:2], AZS, 1, "wa-prod")
+    config = subnet_config(plan["subnets"], True)
+    assert config[0] == {
+        "name": "wa-prod-public-us-east-1a",
+        "cidr": "10.40.0.0/24",
+        "az": "us-east-1a",
+        "map_public": True,
+        "tags": {"tier": "public"},
+    }
+    assert [c["map_public"] for c in config] == [True, True, False, False]
+    assert [c["map_public"] for c in subnet_config(plan["subnets"], False)] == [False] * 4
+
+
+def test_route_table_config_direct_and_nat():
+    from ansible_collections.stacksmith.aws.plugins.filter.network import route_table_config
+
+    plan = network_plan("10.40.0.0/16", TIERS, AZS, 1, "wa-prod")
+    ids = {s["cidr"]: f"subnet-{i}" for i, s in enumerate(plan["subnets"])}
+    direct = route_table_config(plan["route_tables"], ids, "igw-1", ["nat-1"], "direct")
+    assert direct == [
+        {
+            "name": "wa-prod-public",
+            "tags": {"tier": "public"},
+            "subnets": ["subnet-0", "subnet-1"],
+            "routes": [{"dest": "0.0.0.0/0", "gateway_id": "igw-1"}],
+        },
+        {"name": "wa-prod-data", "tags": {"tier": "private_data"}, "subnets": ["subnet-4", "subnet-5"], "routes": []},
+    ]
+    nat = route_table_config(plan["route_tables"], ids, "igw-1", ["nat-1"], "nat")
+    assert [(rt["name"], rt["subnets"], rt["routes"]) for rt in nat] == [
+        ("wa-prod-app-us-east-1a", ["subnet-2"], [{"dest": "0.0.0.0/0", "nat_gateway_id": "nat-1"}]),
+        ("wa-prod-app-us-east-1b", ["subnet-3"], [{"dest": "0.0.0.0/0", "nat_gateway_id": "nat-1"}]),
+    ]
+    # No NAT gateway (yet): no default route. A table whose subnets are not created yet: left out.
+    assert [rt["routes"] for rt in route_table_config(plan["route_tables"], ids, "", [], "nat")] == [[], []]
+    partial = {k: v for k, v in ids.items() if v != "subnet-3"}
+    assert [rt["name"] for rt in route_table_config(plan["route_tables"], partial, "", [], "nat")] == [
+        "wa-prod-app-us-east-1a"
+    ]
 
 
 def test_security_group_check_accepts_the_architecture_1_groups():
