@@ -100,8 +100,8 @@ options:
     default: /
   tags:
     description:
-      - Tags every role carries (the stack's common tags). Each role gets these, then its own O(config[].tags), then
-        C(Name) (the role name).
+      - Tags every role carries (the stack's common tags). Each role gets these, then its own O(config[].tags). No
+        C(Name) tag is added: an IAM role is named by its role name.
       - Include the O(owner_tags) here, or the roles created will not be owned.
     type: dict
     default: {}
@@ -268,7 +268,7 @@ roles:
       description: The tags of the role, sorted by key.
       type: dict
       returned: always
-      sample: {"Name": "shop-prod-ecs-execution", "stack": "shop-prod"}
+      sample: {"managed-by": "stacksmith", "stack": "shop-prod"}
 role_arns:
   description: Role name to ARN of the roles in RV(roles); V(null) for a role that would be created.
   returned: always
@@ -305,7 +305,7 @@ rendered:
         RoleName: shop-prod-ecs-execution
         Path: /
         AssumeRolePolicyDocument: '{"Version": "2012-10-17", "Statement": []}'
-        Tags: [{Key: Name, Value: shop-prod-ecs-execution}, {Key: stack, Value: shop-prod}]
+        Tags: [{Key: managed-by, Value: stacksmith}, {Key: stack, Value: shop-prod}]
     - action: AttachRolePolicy
       request:
         RoleName: shop-prod-ecs-execution
@@ -341,7 +341,6 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import
     converge_set,
     duplicate_names,
     is_owned,
-    item_tags,
     resource_set_argument_spec,
     run_concurrently,
 )
@@ -369,6 +368,11 @@ NEW_ROLE_RETRY = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=10, ca
 
 # ---------------------------------------------------------------------------------------------------------------------
 # input
+
+
+def stringify(tags):
+    """Tag values as AWS stores them (text)."""
+    return {str(key): str(value) for key, value in (tags or {}).items()}
 
 
 def parse_document(value, what):
@@ -434,7 +438,7 @@ def normalize_config(config, common_tags, path):
                 "managed_policy_arns": None if arns is None else unique(arns),
                 "inline_policies": inline,
                 "max_session_duration": duration,
-                "tags": item_tags(common_tags, item),
+                "tags": sorted_tags({**stringify(common_tags), **stringify(item.get("tags"))}),
             }
         )
     if errors:

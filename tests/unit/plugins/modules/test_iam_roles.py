@@ -81,7 +81,6 @@ def role_id(name):
 def tags_of(name, extra=None, common=None):
     tags = dict(COMMON_TAGS if common is None else common)
     tags.update(extra or {})
-    tags["Name"] = name
     return dict(sorted(tags.items()))
 
 
@@ -344,7 +343,7 @@ def test_merged_updates_trust_description_policies_and_adds_tags(iam, monkeypatc
     stubber.add_response(
         "put_role_policy", {}, {"RoleName": name, "PolicyName": "secrets", "PolicyDocument": json.dumps(SECRETS)}
     )
-    stubber.add_response("tag_role", {}, {"RoleName": name, "Tags": tag_list({"Name": name, "environment": "prod"})})
+    stubber.add_response("tag_role", {}, {"RoleName": name, "Tags": tag_list({"environment": "prod"})})
 
     result = run(monkeypatch, capsys, client, config=[execution_item()])
 
@@ -649,7 +648,7 @@ def test_rendered_makes_no_call(monkeypatch, capsys):
                 "Path": "/shop/",
                 "AssumeRolePolicyDocument": json.dumps(ECS_TRUST),
                 "Description": "ECS task execution role",
-                "Tags": [{"Key": "Name", "Value": name}, {"Key": "stack", "Value": "shop-prod"}],
+                "Tags": [{"Key": "stack", "Value": "shop-prod"}],
             },
         },
         {"action": "AttachRolePolicy", "request": {"RoleName": name, "PolicyArn": EXECUTION_POLICY}},
