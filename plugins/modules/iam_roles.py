@@ -101,7 +101,7 @@ options:
   tags:
     description:
       - Tags every role carries (the stack's common tags). Each role gets these, then its own O(config[].tags). No
-        C(Name) tag is added: an IAM role is named by its role name.
+        C(Name) tag is added, since an IAM role is named by its role name.
       - Include the O(owner_tags) here, or the roles created will not be owned.
     type: dict
     default: {}
