@@ -48,10 +48,15 @@ LOGS = {
 }
 
 
+def sequential(function, items):
+    """run_concurrently in order: a Stubber answers its queue in order, so the tests read one item after another."""
+    return [function(item) for item in items]
+
+
 @pytest.fixture
 def iam(monkeypatch):
     client = boto3.client("iam", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    monkeypatch.setattr(module_under_test, "run_concurrently", lambda function, items: [function(i) for i in items])
+    monkeypatch.setattr(module_under_test, "run_concurrently", sequential)
     with Stubber(client) as stubber:
         yield RetryingBotoClientWrapper(client, AWSRetry.jittered_backoff()), stubber
         stubber.assert_no_pending_responses()
@@ -88,8 +93,9 @@ def tag_list(tags):
     return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
-def aws_role(name, trust=ECS_TRUST_AS_STORED, tags=None, path="/", **overrides):
-    """A GetRole Role."""
+def aws_role(name, trust=None, tags=None, path="/", **overrides):
+    """A GetRole Role (trusting ECS tasks unless told otherwise)."""
+    trust = ECS_TRUST_AS_STORED if trust is None else trust
     role = {
         "Path": path,
         "RoleName": name,
