@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-GOAL_RATIO = 1.15
-GOAL_NOOP_SECONDS = 10.0
+# The targets of issue 10 ("one module process per resource set"): cold converge within 1.5x the critical path;
+# a no-op re-run and a --check of the converged stack within a bound per architecture, with zero writes; a no-op
+# making no more API calls than before that work (300 and 186, measured 2026-12-06).
+GOAL_RATIO = 1.5
+GOAL_NOOP_SECONDS_DEFAULT = 10.0
+GOAL_NOOP_SECONDS = {"fargate_spot_waf": 10.0, "fargate_alb_efs": 15.0}
+GOAL_NOOP_API_CALLS = {"fargate_spot_waf": 186, "fargate_alb_efs": 300}
 
 COLUMNS = [
     ("architecture", "architecture"),
@@ -56,17 +61,28 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def noop_bound(architecture: str) -> float:
+    return GOAL_NOOP_SECONDS.get(architecture, GOAL_NOOP_SECONDS_DEFAULT)
+
+
 def goals(arch: dict[str, Any]) -> dict[str, bool | None]:
     """Each goal met (True), missed (False) or not measurable (None). Reported, never enforced."""
     r = row(arch)
     ratio = r["ratio"]
-    noop_ok = None
-    if r["noop_s"] is not None and r["noop_writes"] is not None:
-        noop_ok = r["noop_s"] < GOAL_NOOP_SECONDS and r["noop_writes"] == 0
+    bound = noop_bound(r["architecture"])
+
+    def within(seconds: Any, writes: Any) -> bool | None:
+        if seconds is None or writes is None:
+            return None
+        return seconds <= bound and writes == 0
+
+    baseline = GOAL_NOOP_API_CALLS.get(r["architecture"])
+    calls = r["noop_api_calls"]
     return {
-        "converge_within_1.15x_critical_path": None if ratio is None else ratio <= GOAL_RATIO,
-        "noop_under_10s_zero_writes": noop_ok,
-        "check_zero_writes": None if r["check_writes"] is None else r["check_writes"] == 0,
+        "converge_within_ratio": None if ratio is None else ratio <= GOAL_RATIO,
+        "noop_within_bound_zero_writes": within(r["noop_s"], r["noop_writes"]),
+        "check_within_bound_zero_writes": within(r["check_s"], r["check_writes"]),
+        "noop_api_calls_not_more": None if baseline is None or calls is None else calls <= baseline,
     }
 
 
@@ -104,16 +120,21 @@ def markdown(results: dict[str, Any]) -> str:
     out += [
         "## Goals",
         "",
-        f"| architecture | converge <= {GOAL_RATIO}x critical path | no-op < {GOAL_NOOP_SECONDS:.0f} s, 0 writes "
-        "| check 0 writes | playbooks |",
-        "|---|---|---|---|---|",
+        f"Bounds: no-op and check <= {GOAL_NOOP_SECONDS_DEFAULT:.0f} s unless listed "
+        f"({', '.join(f'{a} {b:.0f} s' for a, b in sorted(GOAL_NOOP_SECONDS.items()))}); no-op API calls no more than "
+        f"{', '.join(f'{a} {n}' for a, n in sorted(GOAL_NOOP_API_CALLS.items()))}.",
+        "",
+        f"| architecture | converge <= {GOAL_RATIO}x critical path | no-op within bound, 0 writes "
+        "| check within bound, 0 writes | no-op API calls not more | playbooks |",
+        "|---|---|---|---|---|---|",
     ]
     for arch in results["architectures"]:
         g = goals(arch)
         failed = [s for s in ("converge", "noop", "check", "teardown") if _get(arch, s, "rc") not in (0, None)]
         out.append(
-            f"| {arch['architecture']} | {_mark(g['converge_within_1.15x_critical_path'])} | "
-            f"{_mark(g['noop_under_10s_zero_writes'])} | {_mark(g['check_zero_writes'])} | "
+            f"| {arch['architecture']} | {_mark(g['converge_within_ratio'])} | "
+            f"{_mark(g['noop_within_bound_zero_writes'])} | {_mark(g['check_within_bound_zero_writes'])} | "
+            f"{_mark(g['noop_api_calls_not_more'])} | "
             f"{'failed: ' + ', '.join(failed) if failed else 'ok'} |"
         )
     out += ["", "## Where the cold converge time went", ""]

@@ -40,17 +40,23 @@ def test_table_has_the_columns_asked_for_and_one_row_per_architecture():
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"converge": 11.0, "cp": 10.0, "noop": (5.0, 0, 0, 40), "check": (5.0, 0)}, (True, True, True)),
-        ({"converge": 12.0, "cp": 10.0, "noop": (12.0, 0, 0, 40), "check": (5.0, 2)}, (False, False, False)),
-        ({"converge": 12.0, "cp": None, "noop": (5.0, 0, 1, 40)}, (None, False, True)),
+        # spot_waf: ratio 1.5, no-op and check 10 s, 186 no-op calls at most
+        ({"converge": 15.0, "cp": 10.0, "noop": (10.0, 0, 0, 186), "check": (9.0, 0)}, (True, True, True, True)),
+        ({"converge": 15.1, "cp": 10.0, "noop": (10.1, 0, 0, 187), "check": (5.0, 2)}, (False, False, False, False)),
+        ({"converge": 12.0, "cp": None, "noop": (5.0, 0, 1, 40), "check": (10.5, 0)}, (None, False, False, True)),
+        # alb_efs: 15 s, 300 calls
+        ({"name": "fargate_alb_efs", "noop": (14.9, 0, 0, 300), "check": (15.0, 0)}, (False, True, True, True)),
+        # an architecture without a baseline: 10 s, API calls not measurable
+        ({"name": "ha_multi_az", "noop": (10.5, 0, 0, 9), "check": (1.0, 0)}, (False, False, True, None)),
     ],
 )
 def test_goals(kwargs, expected):
     g = goals(arch_result(**kwargs))
     assert (
-        g["converge_within_1.15x_critical_path"],
-        g["noop_under_10s_zero_writes"],
-        g["check_zero_writes"],
+        g["converge_within_ratio"],
+        g["noop_within_bound_zero_writes"],
+        g["check_within_bound_zero_writes"],
+        g["noop_api_calls_not_more"],
     ) == expected
 
 
