@@ -106,8 +106,9 @@ def test_a_20_percent_throttle_rate_gives_the_same_network(emulator, inventory, 
 
 def test_faults_past_the_retry_budget_fail_clearly_and_a_rerun_converges(emulator, inventory, baseline, tmp_path):
     emulator.reset()
-    # cloudwatchlogs_log_group has no AWSRetry of its own: only botocore's attempts (3 here) stand
-    # between a throttled CreateLogGroup and a failed task.
+    # CloudWatch Logs throttles with the JSON protocol's ThrottlingException, which only botocore's standard
+    # mode retries (cloudwatch_log_groups leaves it to botocore, docs/retries.md): its attempts (3 here) are
+    # the whole budget between a throttled CreateLogGroup and a failed task.
     emulator.set_faults([{"service": "logs", "action": "CreateLogGroup", "kind": "throttle", "count": 3}], seed=1)
     run = converge(emulator, inventory, tmp_path, extra_vars={"stacksmith_aws_max_attempts": 3})
     emulator.clear_faults()
