@@ -6,8 +6,6 @@ Tags are read from the describe results (DescribeFileSystems and DescribeAccessP
 with TagResource / UntagResource, never with the deprecated CreateTags / DeleteTags / DescribeTags calls.
 """
 
-import time
-
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
@@ -15,10 +13,6 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
     boto3_tag_list,
     compare_tags,
 )
-
-
-class EFSWaitTimeout(Exception):
-    """Raised when a polled EFS resource does not reach the wanted state in time."""
 
 
 def tags_of(resource):
@@ -90,19 +84,3 @@ def list_mount_targets(client, file_system_id):
         return paginate(client, "describe_mount_targets", FileSystemId=file_system_id).get("MountTargets") or []
     except is_boto3_error_code("FileSystemNotFound"):
         return []
-
-
-def poll(read, done, timeout, delay, what):
-    """Calls read() every `delay` seconds until done(value) is true; returns the value.
-
-    Raises EFSWaitTimeout after `timeout` seconds. The first read happens at once: nothing is waited for when the
-    resource is already in the wanted state.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        value = read()
-        if done(value):
-            return value
-        if time.monotonic() + delay > deadline:
-            raise EFSWaitTimeout(f"Timed out after {timeout} seconds waiting for {what}")
-        time.sleep(delay)

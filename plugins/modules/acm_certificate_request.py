@@ -20,11 +20,11 @@ description:
     of a certificate cannot be changed. If the certificate found differs, the module fails and names the
     difference; delete it (O(state=absent)) and request it again.
   - ACM fills in the validation records a few seconds after the request. The module polls
-    C(DescribeCertificate) (every 2 seconds, for up to 60 seconds) until every domain has its record, so the
-    records can be created in DNS straight away.
-  - With O(wait=true) the module polls the certificate every O(wait_delay) seconds until it is C(ISSUED) (the
-    botocore C(certificate_validated) waiter polls only once a minute), and fails at once, with ACM's reason,
-    when the certificate is C(FAILED), C(VALIDATION_TIMED_OUT), C(REVOKED) or C(EXPIRED).
+    C(DescribeCertificate) (from 0.5 s, backing off up to 2 s, for up to 60 seconds) until every domain has its
+    record, so the records can be created in DNS straight away.
+  - With O(wait=true) the module polls the certificate (from 1 s, backing off up to O(wait_delay) seconds) until
+    it is C(ISSUED) (the botocore C(certificate_validated) waiter polls only once a minute), and fails at once,
+    with ACM's reason, when the certificate is C(FAILED), C(VALIDATION_TIMED_OUT), C(REVOKED) or C(EXPIRED).
 author:
   - stacksmith.aws maintainers (@stacksmith)
 options:
@@ -91,7 +91,8 @@ options:
     default: 900
   wait_delay:
     description:
-      - Seconds between two looks at the certificate while waiting.
+      - The longest pause, in seconds, between two looks at the certificate while waiting (the second look comes
+        after 1 s, the pauses then grow by half up to this).
     type: int
     default: 5
 attributes:
@@ -275,7 +276,6 @@ certificate:
       sample: {"stack": "shop-prod"}
 """
 
-import time
 import uuid
 
 try:
@@ -293,13 +293,15 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
     compare_tags,
     updated_tags,
 )
+from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
 # Statuses of certificates that can still be (or are) in use; expired, revoked and inactive ones are ignored.
 LIVE_STATUSES = ["PENDING_VALIDATION", "ISSUED", "FAILED", "VALIDATION_TIMED_OUT"]
 FAILED_STATUSES = ("FAILED", "VALIDATION_TIMED_OUT", "REVOKED", "EXPIRED")
 # ACM writes the validation records a few seconds after RequestCertificate.
-RECORD_POLL_DELAY = 2
-RECORD_POLL_ATTEMPTS = 30
+RECORD_POLL_FIRST_DELAY = 0.5
+RECORD_POLL_MAX_DELAY = 2
+RECORD_POLL_TIMEOUT = 60
 CHECK_MODE_ARN = None
 
 
@@ -411,22 +413,33 @@ def has_all_records(certificate):
     return bool(options) and all(o.get("ResourceRecord") for o in options)
 
 
-def poll_validation_records(client, arn, sleep=time.sleep):
+def poll_validation_records(client, arn, sleep=None, clock=None):
     """DescribeCertificate until every domain has its ResourceRecord (ACM adds them shortly after the request)."""
-    certificate = None
-    for attempt in range(RECORD_POLL_ATTEMPTS):
-        certificate = describe_certificate(client, arn)
-        if certificate is not None and (
+
+    def done(certificate):
+        return certificate is not None and (
             has_all_records(certificate) or certificate.get("Status") != "PENDING_VALIDATION"
-        ):
-            return certificate
-        if attempt < RECORD_POLL_ATTEMPTS - 1:
-            sleep(RECORD_POLL_DELAY)
-    if certificate is None:
-        raise CertificateError(f"Certificate {arn} was requested but DescribeCertificate does not find it")
-    raise CertificateError(
-        f"Certificate {arn} has no DNS validation records after {RECORD_POLL_DELAY * RECORD_POLL_ATTEMPTS} seconds"
-    )
+        )
+
+    try:
+        return poll(
+            lambda: describe_certificate(client, arn),
+            done,
+            RECORD_POLL_TIMEOUT,
+            what=f"the DNS validation records of certificate {arn}",
+            first_delay=RECORD_POLL_FIRST_DELAY,
+            max_delay=RECORD_POLL_MAX_DELAY,
+            sleep=sleep,
+            clock=clock,
+        )
+    except WaitTimeout as e:
+        if e.value is None:
+            raise CertificateError(
+                f"Certificate {arn} was requested but DescribeCertificate does not find it"
+            ) from None
+        raise CertificateError(
+            f"Certificate {arn} has no DNS validation records after {RECORD_POLL_TIMEOUT} seconds"
+        ) from None
 
 
 def failure_message(certificate):
@@ -438,30 +451,37 @@ def failure_message(certificate):
     )
 
 
-def wait_issued(client, arn, timeout, delay, sleep=time.sleep, clock=time.monotonic):
-    """Polls DescribeCertificate every `delay` seconds until ISSUED; fails on a terminal status or the timeout."""
-    deadline = clock() + timeout
-    while True:
+def wait_issued(client, arn, timeout, delay, sleep=None, clock=None):
+    """Polls DescribeCertificate until ISSUED (the shared poller: the second look after 1 s, the pauses growing up
+    to `delay` seconds); fails at once on a terminal status, or at the timeout."""
+
+    def read():
         certificate = describe_certificate(client, arn)
         if certificate is None:
             raise CertificateError(f"Certificate {arn} disappeared while waiting for it to be issued")
-        status = certificate.get("Status")
-        if status == "ISSUED":
-            return certificate
-        if status in FAILED_STATUSES:
+        return certificate
+
+    def done(certificate):
+        if certificate.get("Status") in FAILED_STATUSES:
             raise CertificateError(failure_message(certificate))
-        if clock() + delay > deadline:
-            pending = [
-                o.get("DomainName")
-                for o in certificate.get("DomainValidationOptions") or []
-                if o.get("ValidationStatus") != "SUCCESS"
-            ]
-            raise CertificateError(
-                f"Timed out after {timeout} seconds waiting for certificate {arn} to be issued (status {status}; "
-                f"domains not validated yet: {', '.join(pending) or 'none'}). Check that the validation CNAME "
-                "records exist in the domain's public DNS."
-            )
-        sleep(delay)
+        return certificate.get("Status") == "ISSUED"
+
+    try:
+        return poll(
+            read, done, timeout, what=f"certificate {arn} to be issued", max_delay=delay, sleep=sleep, clock=clock
+        )
+    except WaitTimeout as e:
+        certificate = e.value
+        pending = [
+            o.get("DomainName")
+            for o in certificate.get("DomainValidationOptions") or []
+            if o.get("ValidationStatus") != "SUCCESS"
+        ]
+        raise CertificateError(
+            f"Timed out after {timeout} seconds waiting for certificate {arn} to be issued (status "
+            f"{certificate.get('Status')}; domains not validated yet: {', '.join(pending) or 'none'}). Check that the "
+            "validation CNAME records exist in the domain's public DNS."
+        ) from None
 
 
 def format_validation_options(certificate):
@@ -554,7 +574,7 @@ def result_for(certificate):
     }
 
 
-def ensure_present(client, module, params, sleep=time.sleep):
+def ensure_present(client, module, params, sleep=None):
     existing = find_certificate(client, params)
 
     if existing is None:

@@ -376,7 +376,6 @@ diff:
 """
 
 import ipaddress
-import time
 
 try:
     from botocore.exceptions import BotoCoreError, ClientError
@@ -406,6 +405,7 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
     sorted_tags,
     updated_tags,
 )
+from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
 RULE_OPTIONS = {
     "protocol": {"type": "str", "default": "tcp"},
@@ -454,7 +454,7 @@ FILTER_VALUES = 200
 # from a short first delay with backoff; writes on a group created a moment ago may answer InvalidGroup.NotFound.
 NEW_GROUP_FIRST_DELAY = 0.2
 NEW_GROUP_MAX_DELAY = 5.0
-NEW_GROUP_ATTEMPTS = 8
+NEW_GROUP_TIMEOUT = 20
 NEW_GROUP_RETRY = AWSRetry.jittered_backoff(retries=5, delay=1, catch_extra_error_codes=["InvalidGroup.NotFound"])
 
 
@@ -931,16 +931,20 @@ class SecurityGroupSet:
 
     def wait_for_rules(self, group_ids):
         """The rules of new groups, read until each shows the egress rule AWS adds to a new group (EC2 is
-        eventually consistent), from a short first delay with backoff."""
-        delay = NEW_GROUP_FIRST_DELAY
-        rules = read_rules(self.client, group_ids)
-        for _attempt in range(NEW_GROUP_ATTEMPTS):
-            if all(rules[group_id]["ingress"] or rules[group_id]["egress"] for group_id in group_ids):
-                break
-            time.sleep(delay)
-            delay = min(delay * 2, NEW_GROUP_MAX_DELAY)
-            rules = read_rules(self.client, group_ids)
-        return rules
+        eventually consistent), with the shared poller (short first delay, backoff). After NEW_GROUP_TIMEOUT the
+        rules as last read are used: the rule writes then add what is missing."""
+        try:
+            return poll(
+                lambda: read_rules(self.client, group_ids),
+                lambda rules: all(rules[group_id]["ingress"] or rules[group_id]["egress"] for group_id in group_ids),
+                NEW_GROUP_TIMEOUT,
+                what="the rules of the new security groups",
+                first_delay=NEW_GROUP_FIRST_DELAY,
+                max_delay=NEW_GROUP_MAX_DELAY,
+                factor=2,
+            )
+        except WaitTimeout as e:
+            return e.value
 
     # -- rules ----------------------------------------------------------------------------------------------------
 

@@ -283,7 +283,6 @@ flow_log:
       sample: {"Name": "production-vpc-flow-log"}
 """
 
-import time
 import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
@@ -299,6 +298,7 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.ec2_flow_log import
     format_flow_log,
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import ensure_ec2_tags, sorted_tags, updated_tags
+from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
 # The record format AWS applies (and reports) when CreateFlowLogs is called without LogFormat.
 DEFAULT_LOG_FORMAT = (
@@ -325,8 +325,9 @@ RESOURCE_ID_PREFIXES = {
     "NetworkInterface": "eni-",
 }
 # Seconds to wait for a new flow log to show up in DescribeFlowLogs (eventual consistency).
-CREATE_WAIT_DELAY = 2
-CREATE_WAIT_ATTEMPTS = 15
+CREATE_WAIT_FIRST_DELAY = 0.5
+CREATE_WAIT_MAX_DELAY = 5.0
+CREATE_WAIT_TIMEOUT = 30
 
 
 @EC2FlowLogErrorHandler.common_error_handler("create flow log")
@@ -397,17 +398,19 @@ def get_flow_log(client, flow_log_id):
     return flow_logs[0] if flow_logs else None
 
 
-def wait_for_flow_log(client, flow_log_id, delay=CREATE_WAIT_DELAY, max_attempts=CREATE_WAIT_ATTEMPTS):
-    for attempt in range(max_attempts):
-        flow_log = get_flow_log(client, flow_log_id)
-        if flow_log:
-            return flow_log
-        if attempt < max_attempts - 1:
-            time.sleep(delay)
-    raise AnsibleEC2Error(
-        message=f"Flow log {flow_log_id} was created but is not returned by DescribeFlowLogs after "
-        f"{delay * max_attempts} seconds"
-    )
+def wait_for_flow_log(client, flow_log_id, timeout=CREATE_WAIT_TIMEOUT):
+    """DescribeFlowLogs until the new flow log is returned (EC2 is eventually consistent), with the shared poller."""
+    try:
+        return poll(
+            lambda: get_flow_log(client, flow_log_id),
+            lambda flow_log: flow_log is not None,
+            timeout,
+            what=f"flow log {flow_log_id} to be returned by DescribeFlowLogs",
+            first_delay=CREATE_WAIT_FIRST_DELAY,
+            max_delay=CREATE_WAIT_MAX_DELAY,
+        )
+    except WaitTimeout as e:
+        raise AnsibleEC2Error(message=f"Flow log {flow_log_id} was created but {e}") from None
 
 
 def _normalize_log_format(log_format):

@@ -259,7 +259,6 @@ diff:
 """
 
 import ipaddress
-import time
 
 try:
     from botocore.exceptions import BotoCoreError, ClientError
@@ -289,6 +288,7 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
     sorted_tags,
     updated_tags,
 )
+from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
 CONFIG_OPTIONS = {
     "name": {"type": "str", "required": True},
@@ -491,21 +491,33 @@ def adopt_conflicting(client, vpc_id, item, owner_tags, error):
 
 
 def wait_until_available(client, subnet, timeout=WAIT_TIMEOUT):
-    """Polls DescribeSubnets (short first delay, backoff) until the new subnet is ``available``."""
-    deadline = time.monotonic() + timeout
-    delay = WAIT_FIRST_DELAY
-    while subnet.get("State") != "available":
-        if time.monotonic() + delay > deadline:
-            raise ResourceSetError(f"subnet {subnet['SubnetId']} is not available after {timeout} seconds")
-        time.sleep(delay)
-        delay = min(delay * 2, WAIT_MAX_DELAY)
+    """Polls DescribeSubnets (the shared poller: short first delay, backoff) until the new subnet is ``available``."""
+    subnet_id = subnet["SubnetId"]
+
+    last = {"subnet": subnet}
+
+    def read():
         try:
-            found = client.describe_subnets(aws_retry=True, SubnetIds=[subnet["SubnetId"]])["Subnets"]
+            found = client.describe_subnets(aws_retry=True, SubnetIds=[subnet_id])["Subnets"]
         except is_boto3_error_code("InvalidSubnetID.NotFound"):
-            found = []
+            found = []  # eventual consistency: keep the last answer
         if found:
-            subnet = found[0]
-    return subnet
+            last["subnet"] = found[0]
+        return last["subnet"]
+
+    try:
+        return poll(
+            read,
+            lambda current: current.get("State") == "available",
+            timeout,
+            what=f"subnet {subnet_id} to be available",
+            first_delay=WAIT_FIRST_DELAY,
+            max_delay=WAIT_MAX_DELAY,
+            factor=2,
+            value=subnet,
+        )
+    except WaitTimeout as e:
+        raise ResourceSetError(str(e)) from None
 
 
 def create_subnet(client, vpc_id, item, tags, owner_tags):

@@ -171,7 +171,9 @@ options:
     type: int
     default: 900
   wait_delay:
-    description: Seconds between two polls.
+    description:
+      - The longest pause, in seconds, between two polls while waiting (the second poll comes after 1 s, the
+        pauses then grow by half up to this).
     type: int
     default: 5
 attributes:
@@ -271,7 +273,6 @@ deployment_id:
   sample: ecs-svc/1234567890123456789
 """
 
-import time
 
 try:
     import botocore
@@ -288,6 +289,7 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.ecs import (
     ecs_tags_to_dict,
     ensure_ecs_tags,
 )
+from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
 DEFAULT_DESIRED_COUNT = 1
 
@@ -586,32 +588,53 @@ def rollout_state(service, deployment_id, task_definition_arn):
 
 
 def wait_for_rollout(client, cluster, name, service, deployment_id, task_definition_arn, timeout, delay, sleep=None):
-    sleep = sleep or time.sleep
-    deadline = time.monotonic() + timeout
-    while True:
-        state, message = rollout_state(service, deployment_id, task_definition_arn)
-        if state == "done":
-            return service
-        if state == "failed":
-            raise ECSModuleError(message, service=format_service(service))
-        if time.monotonic() >= deadline:
-            raise ECSModuleError(
-                f"ECS service {name}: timed out after {timeout} s waiting for the rollout: {message}",
-                service=format_service(service),
-            )
-        sleep(delay)
-        service = describe_service(client, cluster, name)
-        if service is None:
+    """Polls the service (the shared poller: the second look after 1 s, backing off up to `delay` s) until the
+    rollout is done; fails at once on a circuit-breaker rollback."""
+    last = {"message": ""}
+
+    def read():
+        current = describe_service(client, cluster, name)
+        if current is None:
             raise ECSModuleError(f"ECS service {name} disappeared while waiting for its rollout")
+        return current
+
+    def done(current):
+        state, last["message"] = rollout_state(current, deployment_id, task_definition_arn)
+        if state == "failed":
+            raise ECSModuleError(last["message"], service=format_service(current))
+        return state == "done"
+
+    try:
+        return poll(
+            read,
+            done,
+            timeout,
+            what=f"the rollout of ECS service {name}",
+            first_delay=min(1, delay),
+            max_delay=delay,
+            value=service,
+            sleep=sleep,
+        )
+    except WaitTimeout as e:
+        raise ECSModuleError(
+            f"ECS service {name}: timed out after {timeout} s waiting for the rollout: {last['message']}",
+            service=format_service(e.value),
+        ) from None
 
 
 def wait_for_inactive(client, cluster, name, timeout, delay, sleep=None):
-    sleep = sleep or time.sleep
-    deadline = time.monotonic() + timeout
-    while describe_service(client, cluster, name) is not None:
-        if time.monotonic() >= deadline:
-            raise ECSModuleError(f"ECS service {name}: timed out after {timeout} s waiting for the deletion")
-        sleep(delay)
+    try:
+        poll(
+            lambda: describe_service(client, cluster, name),
+            lambda current: current is None,
+            timeout,
+            what=f"ECS service {name} to be deleted",
+            first_delay=min(1, delay),
+            max_delay=delay,
+            sleep=sleep,
+        )
+    except WaitTimeout:
+        raise ECSModuleError(f"ECS service {name}: timed out after {timeout} s waiting for the deletion") from None
 
 
 # -- present / absent ------------------------------------------------------------------------------------------------

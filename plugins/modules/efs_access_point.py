@@ -180,16 +180,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.stacksmith.aws.plugins.module_utils.efs import (
-    EFSWaitTimeout,
     create_tags,
     ensure_tags,
     paginate,
-    poll,
     tag_list,
     tags_of,
     wanted_tags,
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import updated_tags
+from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
 try:
     import botocore
@@ -198,7 +197,8 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-POLL_DELAY = 1
+# Polls (module_utils/waiter.py): the second read after 1 s, the pauses growing up to this many seconds.
+POLL_MAX_DELAY = 5
 CREATE_TIMEOUT = 120
 
 
@@ -358,8 +358,8 @@ def create_access_point(client, params, tags):
             lambda: client.describe_access_points(aws_retry=True, AccessPointId=access_point_id)["AccessPoints"],
             lambda aps: not aps or aps[0].get("LifeCycleState") != "creating",
             CREATE_TIMEOUT,
-            POLL_DELAY,
-            f"access point {access_point_id} to be available",
+            what=f"access point {access_point_id} to be available",
+            max_delay=POLL_MAX_DELAY,
         )
         access_point = found[0] if found else access_point
     return access_point
@@ -492,7 +492,7 @@ def main():
             result = ensure_present(client, module, params)
         else:
             result = ensure_absent(client, module, params)
-    except (EFSAccessPointError, EFSWaitTimeout) as e:
+    except (EFSAccessPointError, WaitTimeout) as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(

@@ -247,18 +247,17 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.stacksmith.aws.plugins.module_utils.efs import (
-    EFSWaitTimeout,
     create_tags,
     describe_file_system,
     ensure_tags,
     list_file_systems,
     list_mount_targets,
-    poll,
     tag_list,
     tags_of,
     wanted_tags,
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import updated_tags
+from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
 try:
     import botocore
@@ -270,7 +269,8 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 # The metered size of an empty file system (AWS: "the size of an empty file system is 6 KiB").
 EMPTY_FILE_SYSTEM_BYTES = 6144
 # Seconds between two looks at a changing file system or mount target.
-POLL_DELAY = 2
+# Polls (module_utils/waiter.py): the second read after 1 s, the pauses growing up to this many seconds.
+POLL_MAX_DELAY = 5
 LIFECYCLE_KEYS = {
     "transition_to_ia": "TransitionToIA",
     "transition_to_primary_storage_class": "TransitionToPrimaryStorageClass",
@@ -410,8 +410,8 @@ def wait_file_system_available(client, file_system_id, timeout):
         lambda: describe_file_system(client, file_system_id),
         done,
         timeout,
-        POLL_DELAY,
-        f"file system {file_system_id} to be available",
+        what=f"file system {file_system_id} to be available",
+        max_delay=POLL_MAX_DELAY,
     )
 
 
@@ -426,8 +426,8 @@ def wait_mount_targets_available(client, file_system_id, timeout):
         lambda: list_mount_targets(client, file_system_id),
         done,
         timeout,
-        POLL_DELAY,
-        f"the mount targets of {file_system_id} to be available",
+        what=f"the mount targets of {file_system_id} to be available",
+        max_delay=POLL_MAX_DELAY,
     )
 
 
@@ -436,8 +436,8 @@ def wait_mount_targets_gone(client, file_system_id, timeout):
         lambda: list_mount_targets(client, file_system_id),
         lambda mount_targets: not mount_targets,
         timeout,
-        POLL_DELAY,
-        f"the mount targets of {file_system_id} to be deleted",
+        what=f"the mount targets of {file_system_id} to be deleted",
+        max_delay=POLL_MAX_DELAY,
     )
 
 
@@ -724,8 +724,8 @@ def ensure_absent(client, module, params):
             lambda: describe_file_system(client, file_system_id),
             lambda fs: fs is None or fs.get("LifeCycleState") == "deleted",
             params["wait_timeout"],
-            POLL_DELAY,
-            f"file system {file_system_id} to be deleted",
+            what=f"file system {file_system_id} to be deleted",
+            max_delay=POLL_MAX_DELAY,
         )
     result["life_cycle_state"] = "deleting"
     return result
@@ -787,7 +787,7 @@ def main():
             result = ensure_present(client, module, params)
         else:
             result = ensure_absent(client, module, params)
-    except (EFSFileSystemError, EFSWaitTimeout) as e:
+    except (EFSFileSystemError, WaitTimeout) as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage EFS file system {params['name']}")

@@ -42,10 +42,13 @@ def test_the_nat_gateway_is_waited_for_once_and_routed_when_available(slow_emula
 
     (nat,) = [t for t in emulator.timeline() if t["kind"] == "nat_gateway"]
     assert nat["ready"] - nat["created"] == pytest.approx(NAT_CREATE, abs=0.5)
-    # The wait saw it pending at least once (the profile works through a module), then available.
+    # The wait saw it pending at least once (the profile works through a module) and slept, then available.
     wait = task(run, STACK, "Wait for the NAT gateways to be available")
-    assert wait.get("attempts", 1) >= 2, wait
-    assert [n["state"] for n in wait["result"]] == ["available"]
+    assert wait["waited"]["nat_gateways"] > 0, wait
+    assert [n["state"] for n in wait["nat_gateways"]] == ["available"]
+    polls = [r["ts"] for r in emulator.requests() if r["action"] == "DescribeNatGateways"]
+    assert [ts for ts in polls if nat["created"] < ts < nat["ready"]], "the wait never saw it pending"
+    assert [ts for ts in polls if ts >= nat["ready"]], "the wait stopped before the NAT gateway was available"
 
     # Work that does not need the NAT ran while it was pending: the flow log was created before it was ready.
     writes = emulator.writes()
@@ -67,7 +70,7 @@ def test_the_nat_gateway_is_waited_for_once_and_routed_when_available(slow_emula
     )
     assert teardown.rc == 0, teardown.failure_messages()
     deleting = task(teardown, STACK, "Wait for the NAT gateways to be deleted")
-    assert deleting.get("attempts", 1) >= 2, deleting
+    assert deleting["waited"]["nat_gateways"] > 0, deleting
     assert ec2.describe_addresses(Filters=[{"Name": "tag:stack", "Values": [STACK]}])["Addresses"] == []
 
 

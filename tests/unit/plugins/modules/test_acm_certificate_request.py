@@ -202,7 +202,7 @@ def test_request_shape_and_polls_for_validation_records(acm, sleeps, monkeypatch
         {"name": f"_abc.{DOMAIN}.", "type": "CNAME", "value": "_def.acm-validations.aws."},
         {"name": f"_abc.{SAN}.", "type": "CNAME", "value": "_def.acm-validations.aws."},
     ]
-    assert sleeps == [acm_module.RECORD_POLL_DELAY]
+    assert sleeps == [acm_module.RECORD_POLL_FIRST_DELAY]
     assert result["diff"]["before"] == {}
 
 
@@ -282,7 +282,7 @@ def test_wait_polls_until_issued(acm, sleeps):
     issued = acm_module.wait_issued(client, ARN, timeout=60, delay=5, sleep=sleeps.append)
 
     assert issued["Status"] == "ISSUED"
-    assert sleeps == [5]
+    assert sleeps == [1.0]  # the shared poller: the second look 1 s after the first, then backing off up to 5 s
 
 
 @pytest.mark.parametrize("status", ["FAILED", "VALIDATION_TIMED_OUT"])
@@ -297,10 +297,19 @@ def test_wait_fails_at_once_on_a_terminal_status(acm, sleeps, status):
 
 def test_wait_times_out_naming_the_pending_domains(acm, sleeps):
     client, stubber = acm
+    now = [0.0]
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    for _ in range(3):  # at 0, 1 and 2.5 s; the third sleep is cut to the 3 s deadline
+        expect_describe(stubber, certificate())
     expect_describe(stubber, certificate())
 
     with pytest.raises(acm_module.CertificateError, match=f"Timed out after 3 seconds.*{DOMAIN}, {SAN}"):
-        acm_module.wait_issued(client, ARN, timeout=3, delay=5, sleep=sleeps.append)
+        acm_module.wait_issued(client, ARN, timeout=3, delay=5, sleep=sleep, clock=lambda: now[0])
+    assert sleeps == [1.0, 1.5, 0.5]
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -855,7 +855,7 @@ def test_resource_set_error_is_the_shared_one():
 def test_the_rules_of_a_new_group_are_read_until_aws_shows_them(ec2, monkeypatch, capsys):
     client, stubber = ec2
     sleeps = []
-    monkeypatch.setattr(module_under_test.time, "sleep", sleeps.append)
+    monkeypatch.setattr("time.sleep", sleeps.append)
     item = dict(API_ITEM, ingress=[], egress=[])
     expect_groups(stubber, [], ["shop-prod-api"])
     expect_create(stubber, "shop-prod-api", "api tasks", API)

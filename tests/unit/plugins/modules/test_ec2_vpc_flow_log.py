@@ -529,8 +529,19 @@ def test_present_waits_for_new_flow_log(ec2, no_sleep):
     expect_describe(stubber, [], request={"FlowLogIds": [FLOW_LOG_ID]})
     expect_describe(stubber, [cwl_flow_log()], request={"FlowLogIds": [FLOW_LOG_ID]})
 
-    assert flow_log_module.wait_for_flow_log(client, FLOW_LOG_ID, delay=5) == cwl_flow_log()
-    assert no_sleep == [5]
+    assert flow_log_module.wait_for_flow_log(client, FLOW_LOG_ID) == cwl_flow_log()
+    assert no_sleep == [flow_log_module.CREATE_WAIT_FIRST_DELAY]
+
+
+def test_a_flow_log_never_returned_fails_naming_it(ec2, no_sleep, monkeypatch):
+    client, stubber = ec2
+    clock = iter(range(0, 1000, 10))  # every read 10 s later: the 30 s timeout ends after a few reads
+    monkeypatch.setattr("time.monotonic", lambda: next(clock))
+    for _ in range(3):
+        expect_describe(stubber, [], request={"FlowLogIds": [FLOW_LOG_ID]})
+
+    with pytest.raises(flow_log_module.AnsibleEC2Error, match=f"Flow log {FLOW_LOG_ID} was created but Timed out"):
+        flow_log_module.wait_for_flow_log(client, FLOW_LOG_ID)
 
 
 def test_present_check_mode_create_makes_no_write_call(ec2):

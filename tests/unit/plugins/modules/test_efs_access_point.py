@@ -134,7 +134,7 @@ def test_create_polls_until_available(efs, monkeypatch, capsys):
     stubber.add_response("describe_access_points", {"AccessPoints": [access_point()]}, {"AccessPointId": AP_ID})
     result = run_main(monkeypatch, capsys, client, ARGS)
     assert result["life_cycle_state"] == "available"
-    assert sleeps == [ap_module.POLL_DELAY]
+    assert sleeps == [1.0]  # the shared poller: the second read 1 s after the first
 
 
 def test_rerun_reads_only(efs, monkeypatch, capsys):
