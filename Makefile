@@ -64,14 +64,14 @@ sanity: setup  ## ansible-test sanity (see docs/testing.md for the tests it runs
 UNIT_HASH_SEEDS ?= 0 1 2 8 9
 
 unit: setup  ## Unit tests (filters, modules with botocore Stubber, emulator), the plugin tests under fixed hash seeds
-	$(BIN)/python -m pytest tests/unit tests/emulator -q
+	$(BIN)/python -m pytest tests/unit tests/emulator -q -n 2
 	@for seed in $(UNIT_HASH_SEEDS); do \
 		echo "tests/unit/plugins with PYTHONHASHSEED=$$seed"; \
 		PYTHONHASHSEED=$$seed $(BIN)/python -m pytest tests/unit/plugins -q || exit 1; \
 	done
 
 integration: setup  ## Integration tests: playbooks against an emulator started by the tests
-	$(BIN)/python -m pytest tests/integration -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest tests/integration -q -n 2 --dist loadgroup
 
 molecule: setup  ## Molecule scenarios (default driver, localhost, against the emulator)
 	bash tests/molecule.sh

@@ -24,6 +24,10 @@ from harness import (
 )
 from harness import writes_since as _writes
 
+# The tests of this file share one converged stack (module-scoped fixtures): one xdist worker runs them all,
+# in a row (`make integration` uses --dist loadgroup; the other files' tests are spread one by one).
+pytestmark = pytest.mark.xdist_group("test_fargate_spot_waf")
+
 ARCH = "fargate_spot_waf"
 STACK = "ia-comafi-dev"
 PREFIX = STACK

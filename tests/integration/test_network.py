@@ -13,6 +13,10 @@ import json
 import pytest
 from harness import NETWORK_ONLY_SPOT_WAF, boto3_client, run_playbook, summarize, write_inventory
 
+# The tests of this file share one converged stack (module-scoped fixtures): one xdist worker runs them all,
+# in a row (`make integration` uses --dist loadgroup; the other files' tests are spread one by one).
+pytestmark = pytest.mark.xdist_group("test_network")
+
 A, B = "neta-dev", "netb-dev"
 OWNER_TAGS_A = {"stack": A, "architecture": "fargate_spot_waf", "environment": "dev", "managed-by": "stacksmith"}
 OWNER_TAGS_B = {"stack": B, "architecture": "apprunner_cloudfront", "environment": "dev", "managed-by": "stacksmith"}

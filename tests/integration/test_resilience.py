@@ -10,6 +10,10 @@ from __future__ import annotations
 import pytest
 from harness import NETWORK_ONLY_SPOT_WAF, boto3_client, run_playbook, summarize, write_inventory
 
+# The tests of this file share one converged stack (module-scoped fixtures): one xdist worker runs them all,
+# in a row (`make integration` uses --dist loadgroup; the other files' tests are spread one by one).
+pytestmark = pytest.mark.xdist_group("test_resilience")
+
 STACK = "resil-dev"
 OWNER = [{"Name": "tag:stack", "Values": [STACK]}, {"Name": "tag:managed-by", "Values": ["stacksmith"]}]
 
