@@ -271,6 +271,13 @@ deployment_id:
   returned: when O(state=present)
   type: str
   sample: ecs-svc/1234567890123456789
+steady:
+  description:
+    - Whether the existing service, as this run leaves it, has nothing to wait for (one deployment, completed, with
+      its running count at the desired count). V(false) for a service created or redeployed by this run.
+  returned: when O(state=present) and the service existed
+  type: bool
+  sample: true
 """
 
 
@@ -748,6 +755,8 @@ def ensure_present(client, check_mode, params, sleep=None):
         "changed": changed,
         "service": format_service(service),
         "deployment_id": deployment_id,
+        # Nothing to wait for: a role skips its rollout wait for a service that is unchanged and steady.
+        "steady": rollout_state(service, None, None)[0] == "done",
         "diff": {"before": before, "after": after},
     }
 

@@ -63,7 +63,10 @@ def params(**overrides):
 
 
 def deployment(id_, td=TD1, status="PRIMARY", rollout="COMPLETED", running=1):
-    return {"id": id_, "status": status, "taskDefinition": td, "rolloutState": rollout, "runningCount": running}
+    result = {"id": id_, "status": status, "taskDefinition": td, "rolloutState": rollout, "runningCount": running}
+    if rollout is None:  # a service without the circuit breaker: ECS reports no rolloutState
+        del result["rolloutState"]
+    return result
 
 
 def aws_service(td=TD1, deployments=None, running=1, **overrides):
@@ -159,6 +162,28 @@ def test_unchanged_service_makes_no_write_call(ecs, check_mode):
     assert result["changed"] is False
 
 
+def test_an_unchanged_service_with_one_completed_deployment_is_steady(ecs):
+    client, stubber = ecs
+    expect_describe(stubber, aws_service())
+    result = svc.ensure_present(client, False, params())
+    assert result["changed"] is False and result["steady"] is True
+
+
+@pytest.mark.parametrize(
+    "deployments",
+    [
+        [deployment("ecs-svc/2", TD1, rollout="IN_PROGRESS", running=0)],
+        [deployment("ecs-svc/2", TD1, rollout=None), deployment("ecs-svc/1", status="ACTIVE", rollout=None)],
+    ],
+    ids=["rollout in progress", "no rollout state and an older deployment still draining"],
+)
+def test_an_unchanged_service_still_rolling_out_is_not_steady(ecs, deployments):
+    client, stubber = ecs
+    expect_describe(stubber, aws_service(TD1, deployments, running=0 if len(deployments) == 1 else 1))
+    result = svc.ensure_present(client, False, params())
+    assert result["changed"] is False and result["steady"] is False
+
+
 def test_family_revision_is_resolved_before_comparing(ecs):
     client, stubber = ecs
     expect_describe(stubber, aws_service())
@@ -190,6 +215,7 @@ def test_update_sends_only_what_differs_and_null_desired_count_keeps_it(ecs):
         client, False, params(task_definition=TD2, desired_count=None, health_check_grace_period_seconds=30)
     )
     assert result["changed"] is True and result["deployment_id"] == "ecs-svc/2"
+    assert result["steady"] is False  # the rollout it started is still in progress
     assert result["diff"]["after"]["taskDefinition"] == TD2
 
 
