@@ -11,11 +11,11 @@ description:
   - Creates, updates, tags and deletes the CloudWatch metric alarms given as a list (O(config)) in one task.
   - Replaces a C(loop:) of M(amazon.aws.cloudwatch_metric_alarm) followed by
     M(stacksmith.aws.cloudwatch_alarm_tags). That module converges one alarm per task (a Python process of about
-    0.5 s each: ten alarms are ten processes), cannot tag an alarm, and cannot remove the alarms a stack no
+    0.5 s each, so ten alarms are ten processes), cannot tag an alarm, and cannot remove the alarms a stack no
     longer lists.
   - This module reads the listed alarms with one C(DescribeAlarms) call per 100 names (or every alarm under
     O(name_prefix)), their tags concurrently, and sends C(PutMetricAlarm) only for an alarm whose definition
-    differs (tags only on create: C(PutMetricAlarm) ignores them on an existing alarm; C(TagResource) and
+    differs (with tags only on a create, since C(PutMetricAlarm) ignores them on an existing alarm; C(TagResource) and
     C(UntagResource) converge them). It follows the states of Ansible's network resource modules (O(state)).
   - C(PutMetricAlarm) replaces the whole definition of an alarm, so every O(state) but V(deleted) writes the
     complete definition of a listed alarm that differs; O(state=merged) and O(state=replaced) differ only in

@@ -15,7 +15,7 @@ description:
     fixed C(delay:) (5 or 10 s), so a resource that became ready just after a poll is noticed one whole delay later;
     the stock modules' own C(wait) options use boto3 waiters with a fixed 15 s delay.
   - Polls again after O(first_delay) seconds, then after a delay growing by half each time up to O(max_delay). The
-    first read happens at once: a resource already in the wanted state costs one read and no sleep.
+    first read happens at once, so a resource already in the wanted state costs one read and no sleep.
   - A resource in a state it cannot leave (a C(failed) NAT gateway or load balancer, a DB instance in
     C(incompatible-parameters), ...) ends the wait with an error naming it and AWS's reason, without waiting for the
     timeout.
@@ -56,8 +56,8 @@ options:
     default: []
   db_instance_state:
     description:
-      - V(available) (C(storage-optimization) counts: the instance serves connections) or V(deleted) (no longer
-        returned).
+      - V(available) (C(storage-optimization) counts, as the instance serves connections then) or V(deleted) (no
+        longer returned).
     type: str
     choices: ['available', 'deleted']
     default: available

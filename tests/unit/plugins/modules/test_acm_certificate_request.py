@@ -303,7 +303,7 @@ def test_wait_times_out_naming_the_pending_domains(acm, sleeps):
         sleeps.append(seconds)
         now[0] += seconds
 
-    for _ in range(3):  # at 0, 1 and 2.5 s; the third sleep is cut to the 3 s deadline
+    for _attempt in range(3):  # at 0, 1 and 2.5 s; the third sleep is cut to the 3 s deadline
         expect_describe(stubber, certificate())
     expect_describe(stubber, certificate())
 

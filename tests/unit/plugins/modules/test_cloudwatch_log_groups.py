@@ -241,7 +241,7 @@ def test_replaced_refuses_a_group_it_does_not_own(logs, monkeypatch, capsys):
 
 @pytest.mark.parametrize("retention", [2, 0, 4000])
 def test_invalid_retention_fails_before_any_call(logs, monkeypatch, capsys, retention):
-    client, _ = logs
+    client, _stubber = logs
     result = run(monkeypatch, capsys, client, config=[item(retention_days=retention)])
     assert result["failed"] is True
     assert f"{API}: {retention}" in result["msg"]
@@ -249,7 +249,7 @@ def test_invalid_retention_fails_before_any_call(logs, monkeypatch, capsys, rete
 
 @pytest.mark.parametrize(("state", "config"), [("overridden", [item()]), ("gathered", []), ("deleted", [])])
 def test_unscoped_states_need_name_prefix(logs, monkeypatch, capsys, state, config):
-    client, _ = logs
+    client, _stubber = logs
     result = run(monkeypatch, capsys, client, state=state, config=config)
     assert result["failed"] is True
     assert "needs name_prefix" in result["msg"]

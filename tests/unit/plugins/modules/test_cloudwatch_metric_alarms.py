@@ -302,7 +302,7 @@ def test_gathered_returns_the_owned_alarms_only(cloudwatch, monkeypatch, capsys)
 
 
 def test_rendered_makes_no_call_and_returns_the_put_requests(cloudwatch, monkeypatch, capsys):
-    client, _ = cloudwatch
+    client, _stubber = cloudwatch
 
     result = run(monkeypatch, capsys, client, config=[item()], state="rendered")
 
@@ -310,7 +310,7 @@ def test_rendered_makes_no_call_and_returns_the_put_requests(cloudwatch, monkeyp
 
 
 def test_every_incomplete_alarm_is_named_before_any_call(cloudwatch, monkeypatch, capsys):
-    client, _ = cloudwatch
+    client, _stubber = cloudwatch
 
     result = run(
         monkeypatch,
@@ -326,7 +326,7 @@ def test_every_incomplete_alarm_is_named_before_any_call(cloudwatch, monkeypatch
 
 
 def test_overridden_without_a_prefix_is_refused(cloudwatch, monkeypatch, capsys):
-    client, _ = cloudwatch
+    client, _stubber = cloudwatch
 
     result = run(monkeypatch, capsys, client, config=[item()], state="overridden")
 

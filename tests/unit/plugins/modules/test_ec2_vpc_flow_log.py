@@ -537,7 +537,7 @@ def test_a_flow_log_never_returned_fails_naming_it(ec2, no_sleep, monkeypatch):
     client, stubber = ec2
     clock = iter(range(0, 1000, 10))  # every read 10 s later: the 30 s timeout ends after a few reads
     monkeypatch.setattr("time.monotonic", lambda: next(clock))
-    for _ in range(3):
+    for _attempt in range(3):
         expect_describe(stubber, [], request={"FlowLogIds": [FLOW_LOG_ID]})
 
     with pytest.raises(flow_log_module.AnsibleEC2Error, match=f"Flow log {FLOW_LOG_ID} was created but Timed out"):

@@ -210,7 +210,7 @@ def test_immutable_subnet_change_fails_before_any_write(monkeypatch, capsys, ec2
 
 
 def test_subnet_id_is_required_to_converge(monkeypatch, capsys, ec2):
-    client, _ = ec2
+    client, _stubber = ec2
     result = run(monkeypatch, capsys, client, config=[{"name": "x"}])
     assert result["failed"] and "subnet_id is required" in result["msg"]
 
@@ -305,7 +305,7 @@ def test_gathered_returns_the_owned_nats_only(monkeypatch, capsys, ec2):
 
 
 def test_rendered_makes_no_call(monkeypatch, capsys, ec2):
-    client, _ = ec2
+    client, _stubber = ec2
     result = run(monkeypatch, capsys, client, state="rendered", vpc_id=None, config=[NAT_A])
     assert result["rendered"] == [
         {

@@ -48,7 +48,11 @@ def fake_time(monkeypatch):
 @pytest.fixture
 def sequential(monkeypatch):
     """The kinds one after the other (the fake clock is not thread safe); the order is the order of the plans."""
-    monkeypatch.setattr(module_under_test, "run_concurrently", lambda function, items: [function(i) for i in items])
+
+    def one_after_the_other(function, items):
+        return [function(item) for item in items]
+
+    monkeypatch.setattr(module_under_test, "run_concurrently", one_after_the_other)
 
 
 @pytest.fixture
@@ -178,7 +182,7 @@ def test_waiting_for_deleted_counts_a_gateway_aws_no_longer_knows(monkeypatch, c
 
 def test_the_timeout_names_each_resource_and_its_last_state(monkeypatch, capsys, clients, fake_time):
     made, stubbers = clients
-    for _ in range(4):
+    for _attempt in range(4):
         expect_nats(stubbers["ec2"], [NAT], nat("pending"))
 
     result = run(monkeypatch, capsys, made, nat_gateway_ids=[NAT], timeout=4)
@@ -333,7 +337,7 @@ def test_the_kinds_run_through_run_concurrently(monkeypatch, capsys, clients, fa
 
 
 def test_nothing_to_wait_for_makes_no_client_and_no_call(monkeypatch, capsys, clients, fake_time):
-    made, _ = clients
+    made, _stubbers = clients
 
     result = run(monkeypatch, capsys, made)
 
@@ -342,7 +346,7 @@ def test_nothing_to_wait_for_makes_no_client_and_no_call(monkeypatch, capsys, cl
 
 
 def test_bad_delays_are_refused_before_any_call(monkeypatch, capsys, clients, fake_time):
-    made, _ = clients
+    made, _stubbers = clients
 
     result = run(monkeypatch, capsys, made, nat_gateway_ids=[NAT], first_delay=5, max_delay=1)
 
