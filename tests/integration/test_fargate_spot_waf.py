@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from harness import (
+    REPO,
     assert_changes_nothing,
     assert_tagged,
     boto3_client,
@@ -481,6 +483,47 @@ def test_waf_rules_in_order_and_association(env, converged):
         "ResourceArns"
     ] == [alb_arn]
     assert_owned(waf.list_tags_for_resource(ResourceARN=acl["ARN"])["TagInfoForResource"]["TagList"], "web ACL")
+
+
+# --- roles the stack leaves out --------------------------------------------------------------------
+
+
+def _task_names(role, *files):
+    """The names of the tasks of these task files of a role, blocks included, as the run reports them."""
+    names = set()
+
+    def walk(tasks):
+        for task in tasks or []:
+            names.add(f"stacksmith.aws.{role} : {task['name']}")
+            for key in ("block", "rescue", "always"):
+                walk(task.get(key))
+
+    for file in files:
+        walk(yaml.safe_load((REPO / "roles" / role / "tasks" / file).read_text()))
+    return names
+
+
+def test_the_roles_the_stack_leaves_out_run_no_task(converged):
+    """fargate_spot_waf has no database and no monitoring in stack_components: none of their tasks runs, and the
+    tasks of their present.yml / absent.yml are not even evaluated (the roles include them dynamically)."""
+    left_out = ("database", "monitoring")
+    components = yaml.safe_load((REPO / "group_vars" / "fargate_spot_waf.yml").read_text())["stack_components"]
+    assert not set(left_out) & set(components) and "network" in components
+    seen = [
+        (name, res)
+        for name, res in converged["run"].task_results(STACK)
+        if name.split(" : ")[0] in {f"stacksmith.aws.{role}" for role in left_out}
+    ]
+    assert [name for name, res in seen if not res.get("skipped")] == []
+    state_tasks = set().union(*(_task_names(role, "present.yml", "absent.yml") for role in left_out))
+    # The deploy imports database's start.yml and wait.yml statically (they are skipped there, task by task); the
+    # tasks of the same name are not evidence either way.
+    state_tasks -= _task_names("database", "start.yml", "wait.yml")
+    assert len(state_tasks) > 20, "the role files were not read: the next assertion would prove nothing"
+    assert sorted({name for name, _ in seen} & state_tasks) == []
+    # ... while the roles the stack has do run theirs (the same check would see them).
+    ran = {name for name, res in converged["run"].task_results(STACK) if not res.get("skipped")}
+    assert "stacksmith.aws.network : Converge the subnets" in ran
 
 
 # --- re-runs ----------------------------------------------------------------------------------------
