@@ -520,7 +520,7 @@ def test_the_roles_the_stack_leaves_out_run_no_task(converged):
     # tasks of the same name are not evidence either way.
     state_tasks -= _task_names("database", "start.yml", "wait.yml")
     assert len(state_tasks) > 20, "the role files were not read: the next assertion would prove nothing"
-    assert sorted({name for name, _ in seen} & state_tasks) == []
+    assert sorted({name for name, _result in seen} & state_tasks) == []
     # ... while the roles the stack has do run theirs (the same check would see them).
     ran = {name for name, res in converged["run"].task_results(STACK) if not res.get("skipped")}
     assert "stacksmith.aws.network : Converge the subnets" in ran
