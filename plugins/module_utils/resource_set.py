@@ -80,6 +80,18 @@ def run_concurrently(function: Callable[[Any], Any], items: Iterable[Any], max_w
         return [future.result() for future in futures]
 
 
+def check_prefix_scope(state: str, config: list[dict], prefix: str | None, what: str) -> None:
+    """For a set scoped by a name prefix (resources with no container to list them by): ``overridden``, and
+    ``gathered`` / ``deleted`` with an empty config, need the prefix, or they would have no bounded scope.
+    ``what`` names the resources in the message ("log groups", "alarms")."""
+    if prefix is not None:
+        return
+    if state == "overridden":
+        raise ResourceSetError(f"state overridden needs name_prefix: the {what} under it are the set's scope")
+    if state in ("gathered", "deleted") and not config:
+        raise ResourceSetError(f"state {state} with an empty config needs name_prefix (the scope of the set)")
+
+
 def duplicate_names(config: list[dict], key: str = "name") -> list[str]:
     names = [item[key] for item in config]
     return sorted({name for name in names if names.count(name) > 1})

@@ -197,6 +197,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import (
     ResourceSetError,
+    check_prefix_scope,
     converge_set,
     is_owned,
     resource_set_argument_spec,
@@ -472,15 +473,6 @@ def rendered(wanted):
     return {"changed": False, "rendered": requests, "log_groups": [view({**item, "arn": None}) for item in wanted]}
 
 
-def check_scope(state, config, prefix):
-    if prefix is not None:
-        return
-    if state == "overridden":
-        raise ResourceSetError("state overridden needs name_prefix: the log groups under it are the set's scope")
-    if state in ("gathered", "deleted") and not config:
-        raise ResourceSetError(f"state {state} with an empty config needs name_prefix (the scope of the set)")
-
-
 def main():
     argument_spec = resource_set_argument_spec(CONFIG_OPTIONS, name_prefix={"type": "str"})
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
@@ -492,7 +484,7 @@ def main():
         if state == "rendered":
             result = rendered(wanted)
         else:
-            check_scope(state, wanted, prefix)
+            check_prefix_scope(state, wanted, prefix, "log groups")
             client = module.client("logs", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_ON))
             group_set = LogGroupSet(client, module)
             if state == "gathered":

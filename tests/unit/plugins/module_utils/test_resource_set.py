@@ -192,3 +192,31 @@ def test_argument_spec_shape():
     assert spec["state"]["choices"] == list(rs.STATES) and spec["state"]["default"] == "merged"
     assert spec["config"]["options"]["name"]["required"] is True
     assert spec["vpc_id"] == {"type": "str"}
+
+
+@pytest.mark.parametrize(
+    ("state", "config", "message"),
+    [
+        ("overridden", [{"name": "a"}], "state overridden needs name_prefix: the alarms under it are the set's scope"),
+        ("deleted", [], "state deleted with an empty config needs name_prefix (the scope of the set)"),
+        ("gathered", [], "state gathered with an empty config needs name_prefix (the scope of the set)"),
+    ],
+)
+def test_a_prefix_scoped_set_without_a_prefix_is_refused(state, config, message):
+    with pytest.raises(rs.ResourceSetError) as raised:
+        rs.check_prefix_scope(state, config, None, "alarms")
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    ("state", "config", "prefix"),
+    [
+        ("overridden", [], "shop-"),
+        ("deleted", [{"name": "a"}], None),
+        ("gathered", [{"name": "a"}], None),
+        ("merged", [], None),
+        ("replaced", [], None),
+    ],
+)
+def test_a_bounded_scope_passes(state, config, prefix):
+    rs.check_prefix_scope(state, config, prefix, "alarms")
