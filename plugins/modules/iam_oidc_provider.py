@@ -43,6 +43,24 @@ options:
         left as they are.
     type: list
     elements: str
+  purge_client_ids:
+    description:
+      - Whether the client IDs of an existing provider that O(client_id_list) does not name are removed.
+      - With V(false), missing client IDs are added and none is removed. Use it for a provider that other stacks may
+        share, where each adds the audience it needs.
+    type: bool
+    default: true
+    version_added: 0.5.0
+  owner_tags:
+    description:
+      - The tags that mark a provider as owned by the caller (for example V({stack: my-stack})).
+      - When set, an existing provider that does not carry all of them belongs to someone else (another stack, or
+        whoever created it by hand). Its thumbprints and tags are left as they are and only the missing client IDs
+        of O(client_id_list) are added (none is removed). RV(owned) says which case applied.
+      - A provider this module creates is created with O(tags), which should include these.
+      - This saves the caller a separate read to decide what it may change (one module call instead of two).
+    type: dict
+    version_added: 0.5.0
   thumbprint_list:
     description:
       - The SHA-1 thumbprints (40 hexadecimal characters) of the certificates of the provider's certificate chain.
@@ -180,6 +198,13 @@ oidc_provider:
       returned: when O(state=present)
       type: dict
       sample: {"managed-by": "stacksmith"}
+owned:
+  description:
+    - Whether the provider is owned by the caller, that is, it was created here, O(owner_tags) is not set, or it
+      carries all of O(owner_tags). When V(false), only client IDs were added.
+  returned: when O(state=present)
+  type: bool
+  sample: true
 trusted_by:
   description:
     - With O(state=absent) and O(keep_if_trusted=true), the names of the IAM roles whose trust policy names the
@@ -366,12 +391,12 @@ def untag_provider(client, arn, tag_keys):
 # Updates: each returns whether something changed (and changes nothing in check mode)
 
 
-def update_client_ids(client, check_mode, provider, wanted):
+def update_client_ids(client, check_mode, provider, wanted, purge=True):
     if wanted is None:
         return False
     current = provider.get("ClientIDList") or []
     to_add = [item for item in unique(wanted) if item not in current]
-    to_remove = [item for item in current if item not in wanted]
+    to_remove = [item for item in current if item not in wanted] if purge else []
     if not to_add and not to_remove:
         return False
     if check_mode:
@@ -452,9 +477,8 @@ def predict_provider(params, existing=None):
     if params.get("client_id_list") is not None:
         current = after["client_id_list"]
         wanted = unique(params["client_id_list"])
-        after["client_id_list"] = [item for item in current if item in wanted] + [
-            item for item in wanted if item not in current
-        ]
+        kept = current if not params.get("purge_client_ids", True) else [item for item in current if item in wanted]
+        after["client_id_list"] = kept + [item for item in wanted if item not in current]
     wanted_thumbprints = normalize_thumbprints(params.get("thumbprint_list"))
     if wanted_thumbprints and sorted(normalize_thumbprints(after["thumbprint_list"])) != sorted(wanted_thumbprints):
         after["thumbprint_list"] = wanted_thumbprints
@@ -464,6 +488,19 @@ def predict_provider(params, existing=None):
 
 # ---------------------------------------------------------------------------------------------------------------------
 # States
+
+
+def is_owned(provider, owner_tags):
+    """Whether an existing provider carries every owner tag (no owner tags: every provider is the caller's)."""
+    if not owner_tags:
+        return True
+    current = boto3_tag_list_to_ansible_dict(provider.get("Tags") or [])
+    return all(current.get(key) == value for key, value in owner_tags.items())
+
+
+def foreign_params(params):
+    """What the caller may change on a provider it does not own: add its client IDs, nothing else."""
+    return dict(params, purge_client_ids=False, thumbprint_list=None, tags=None)
 
 
 def ensure_present(client, module, params):
@@ -488,23 +525,30 @@ def ensure_present(client, module, params):
                     "its tags and thumbprints are left as they are; only missing client IDs are added."
                 )
                 existing = find_provider(client, params["url"])
-                changed = update_client_ids(client, False, existing, params.get("client_id_list"))
+                changed = update_client_ids(client, False, existing, params.get("client_id_list"), purge=False)
                 provider = format_provider(get_provider(client, existing["OpenIDConnectProviderArn"]) or existing)
                 return {
                     "changed": changed,
                     "arn": provider["arn"],
                     "oidc_provider": provider,
+                    "owned": False,
                     "diff": {"before": format_provider(existing), "after": provider},
                 }
             result["arn"] = arn
             result["oidc_provider"] = format_provider(get_new_provider(client, arn))
+        result["owned"] = True
         result["diff"] = {"before": {}, "after": result["oidc_provider"]}
         return result
 
+    owned = is_owned(existing, params.get("owner_tags"))
+    if not owned:
+        params = foreign_params(params)
     arn = existing["OpenIDConnectProviderArn"]
     before = format_provider(existing)
     changed = False
-    changed |= update_client_ids(client, check_mode, existing, params.get("client_id_list"))
+    changed |= update_client_ids(
+        client, check_mode, existing, params.get("client_id_list"), purge=params.get("purge_client_ids", True)
+    )
     changed |= update_provider_thumbprints(
         client, check_mode, existing, normalize_thumbprints(params.get("thumbprint_list"))
     )
@@ -514,7 +558,13 @@ def ensure_present(client, module, params):
         after = format_provider(get_provider(client, arn) or existing)
     else:
         after = predict_provider(params, existing)
-    return {"changed": changed, "arn": arn, "oidc_provider": after, "diff": {"before": before, "after": after}}
+    return {
+        "changed": changed,
+        "arn": arn,
+        "oidc_provider": after,
+        "owned": owned,
+        "diff": {"before": before, "after": after},
+    }
 
 
 def _as_list(value):
@@ -588,6 +638,8 @@ def main():
         "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
         "url": {"type": "str", "required": True},
         "client_id_list": {"type": "list", "elements": "str"},
+        "purge_client_ids": {"type": "bool", "default": True},
+        "owner_tags": {"type": "dict"},
         "thumbprint_list": {"type": "list", "elements": "str"},
         "tags": {"type": "dict", "aliases": ["resource_tags"]},
         "purge_tags": {"type": "bool", "default": True},

@@ -321,6 +321,114 @@ def test_present_update_in_check_mode_predicts_without_writing(iam):
     assert result["diff"]["before"]["tags"] == {"old": "x"}
 
 
+def test_present_without_purge_adds_client_ids_and_removes_none(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response(client_ids=["theirs"]))
+    stubber.add_response(
+        "add_client_id_to_open_id_connect_provider",
+        {},
+        {"OpenIDConnectProviderArn": ARN, "ClientID": "sts.amazonaws.com"},
+    )
+    stubber.add_response(
+        "get_open_id_connect_provider",
+        provider_response(client_ids=["theirs", "sts.amazonaws.com"]),
+        {"OpenIDConnectProviderArn": ARN},
+    )
+
+    result = oidc.ensure_present(client, FakeModule(), params(purge_client_ids=False))
+
+    assert result["changed"] is True
+    assert result["oidc_provider"]["client_id_list"] == ["theirs", "sts.amazonaws.com"]
+
+
+def test_present_without_purge_predicts_the_union_in_check_mode(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response(client_ids=["theirs"]))
+
+    result = oidc.ensure_present(client, FakeModule(check_mode=True), params(purge_client_ids=False))
+
+    assert result["changed"] is True
+    assert result["oidc_provider"]["client_id_list"] == ["theirs", "sts.amazonaws.com"]
+
+
+def test_present_owned_provider_is_converged(iam):
+    """A provider carrying every owner tag is the caller's: thumbprints and tags are converged, owned is true."""
+    client, stubber = iam
+    expect_find(stubber, provider_response(tags={"stack": "s1"}))
+    stubber.add_response(
+        "update_open_id_connect_provider_thumbprint",
+        {},
+        {"OpenIDConnectProviderArn": ARN, "ThumbprintList": [THUMB_B]},
+    )
+    stubber.add_response(
+        "get_open_id_connect_provider",
+        provider_response(thumbprints=[THUMB_B], tags={"stack": "s1"}),
+        {"OpenIDConnectProviderArn": ARN},
+    )
+
+    result = oidc.ensure_present(
+        client, FakeModule(), params(thumbprint_list=[THUMB_B], tags={"stack": "s1"}, owner_tags={"stack": "s1"})
+    )
+
+    assert result["changed"] is True
+    assert result["owned"] is True
+    assert result["oidc_provider"]["thumbprint_list"] == [THUMB_B]
+
+
+def test_present_foreign_provider_only_gets_missing_client_ids(iam):
+    """A provider without the owner tags belongs to someone else: its thumbprints, tags and other client IDs stay;
+    only the missing client ID is added (one write)."""
+    client, stubber = iam
+    expect_find(stubber, provider_response(client_ids=["theirs"], tags={"stack": "other", "team": "x"}))
+    stubber.add_response(
+        "add_client_id_to_open_id_connect_provider",
+        {},
+        {"OpenIDConnectProviderArn": ARN, "ClientID": "sts.amazonaws.com"},
+    )
+    stubber.add_response(
+        "get_open_id_connect_provider",
+        provider_response(client_ids=["theirs", "sts.amazonaws.com"], tags={"stack": "other", "team": "x"}),
+        {"OpenIDConnectProviderArn": ARN},
+    )
+
+    result = oidc.ensure_present(
+        client,
+        FakeModule(),
+        params(thumbprint_list=[THUMB_B], tags={"stack": "s1"}, owner_tags={"stack": "s1"}),
+    )
+
+    assert result["changed"] is True
+    assert result["owned"] is False
+    assert result["oidc_provider"]["tags"] == {"stack": "other", "team": "x"}
+    assert result["oidc_provider"]["thumbprint_list"] == [THUMB_A]
+    assert result["oidc_provider"]["client_id_list"] == ["theirs", "sts.amazonaws.com"]
+
+
+def test_present_foreign_provider_with_the_client_id_makes_no_call(iam):
+    client, stubber = iam
+    expect_find(stubber, provider_response(tags={"stack": "other"}))
+
+    result = oidc.ensure_present(
+        client, FakeModule(), params(thumbprint_list=[THUMB_B], tags={"stack": "s1"}, owner_tags={"stack": "s1"})
+    )
+
+    assert result["changed"] is False
+    assert result["owned"] is False
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_present_created_provider_is_owned(iam):
+    client, stubber = iam
+    expect_find(stubber, arns=())
+
+    result = oidc.ensure_present(
+        client, FakeModule(check_mode=True), params(tags={"stack": "s1"}, owner_tags={"stack": "s1"})
+    )
+
+    assert result["changed"] is True
+    assert result["owned"] is True
+
+
 def test_create_error_is_raised_as_iam_error(iam):
     client, stubber = iam
     expect_find(stubber, arns=())
