@@ -221,6 +221,8 @@ def test_route_table_config_direct_and_nat():
     assert [rt["name"] for rt in route_table_config(plan["route_tables"], partial, "", [], "nat")] == [
         "wa-prod-app-us-east-1a"
     ]
+    # All of them in one call (NAT gateways available): the direct ones first, then the NAT ones, as two calls give.
+    assert route_table_config(plan["route_tables"], ids, "igw-1", ["nat-1"], "all") == direct + nat
 
 
 def test_security_group_check_accepts_the_architecture_1_groups():
