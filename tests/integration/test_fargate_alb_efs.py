@@ -320,6 +320,29 @@ def test_identity_roles(env, converged):
         assert_owned(iam.list_role_tags(RoleName=role)["Tags"], role)
 
 
+def test_slow_resources_start_right_after_the_network_and_nat_routes_wait_for_the_services(converged):
+    """The database instance, the certificate and the load balancer are started right after the network, before the
+    roles that do not need them; the NAT gateways are waited for (and routed through) only after the database wait,
+    just before the services, the first that need egress. So the slow things provision while the rest converges."""
+    names = [name for name, res in converged["run"].task_results(STACK) if not res.get("skipped")]
+
+    def at(role, task):
+        """Where the task ran first (a role's include task may share the name of its first task)."""
+        matches = [i for i, name in enumerate(names) if name == f"stacksmith.aws.{role} : {task}"]
+        assert matches, (role, task)
+        return matches[0]
+
+    network_done = at("network", "Publish the network outputs")
+    db_started = at("database", "Create or modify the instance (no wait)")
+    certificate = at("edge", "Request the certificate")
+    alb_started = at("edge", "Create the load balancer without waiting")
+    secrets = at("secrets", "Converge the secrets")
+    assert network_done < db_started < certificate < alb_started < secrets
+    routes = at("network", "Complete the network outputs")
+    assert at("database", "Wait for the instance to be available") < routes
+    assert routes < at("ecs", "Create or update the services (rollouts start; waited for below)")
+
+
 def test_github_oidc_deploy_role(env, converged):
     iam = client(env, "iam")
     providers = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
