@@ -289,10 +289,11 @@ def route_table_config(
     kind: str,
 ) -> list[dict[str, Any]]:
     """The ``config`` of stacksmith.aws.ec2_vpc_route_tables for the planned route tables of one kind: ``direct``
-    (the ones that do not go through NAT), ``nat``, or ``all`` of them. ``subnet_ids`` maps CIDR -> subnet id; a table some of whose
-    subnets have no id (a check-mode preview of subnets to create) is left out. A NAT table whose NAT gateway does
-    not exist (yet) has no default route. ``all`` lists the direct tables first, then the NAT ones (the order of two
-    calls, so that the route table ids come out in one order whichever way they were converged)."""
+    (the ones that do not go through NAT), ``nat``, or ``all`` of them. ``subnet_ids`` maps CIDR -> subnet id; a
+    table some of whose subnets have no id (a check-mode preview of subnets to create) is left out. A NAT table
+    whose NAT gateway does not exist (yet) has no default route. ``all`` lists the direct tables first, then the
+    NAT ones (the order of two calls, so that the route table ids come out in one order whichever way they were
+    converged)."""
     if kind == "all":
         return [
             *route_table_config(plan_route_tables, subnet_ids, igw_id, nat_gateway_ids, "direct"),

@@ -11,13 +11,13 @@ description:
   - Creates, updates and deletes VPCs given as a list (O(config)), each with its DNS attributes and, when asked, an
     internet gateway attached to it, in one task. It can also return the region's available Availability Zones,
     read at the same time, for the caller that plans subnets over them.
-  - Replaces M(amazon.aws.ec2_vpc_net) followed by M(amazon.aws.ec2_vpc_igw) and M(amazon.aws.aws_az_info): three
+  - Replaces M(amazon.aws.ec2_vpc_net) followed by M(amazon.aws.ec2_vpc_igw) and M(amazon.aws.aws_az_info), three
     tasks, so three Python processes of about 0.5 s each, for what takes four concurrent reads on a re-run.
     M(amazon.aws.ec2_vpc_net) also finds a VPC by the pair C(Name) tag and CIDR, so a changed CIDR silently creates
     a second VPC; this module finds it by its C(Name) tag and refuses the change (the primary CIDR of a VPC cannot
     change) before any write.
   - The set follows the states of Ansible's network resource modules (O(state)). Ownership is proven by the
-    O(owner_tags): a VPC without them is never rewritten, deleted or returned by V(gathered).
+    O(owner_tags); a VPC without them is never rewritten, deleted or returned by V(gathered).
   - An internet gateway the item does not ask for (O(config[].internet_gateway) not set) is left alone.
 author:
   - stacksmith.aws maintainers (@stacksmith)

@@ -53,7 +53,7 @@ options:
     version_added: 0.5.0
   owner_tags:
     description:
-      - The tags that mark a provider as owned by the caller (for example V({stack: my-stack})).
+      - The tags that mark a provider as owned by the caller, for example C(stack=my-stack).
       - When set, an existing provider that does not carry all of them belongs to someone else (another stack, or
         whoever created it by hand). Its thumbprints and tags are left as they are and only the missing client IDs
         of O(client_id_list) are added (none is removed). RV(owned) says which case applied.

@@ -10,7 +10,7 @@ short_description: Manage a set of S3 buckets with their encryption, public acce
 description:
   - Creates, updates and deletes S3 buckets given as a list (O(config)), each with its versioning, default
     encryption, public access block, object ownership, bucket policy, lifecycle rules and tags, in one task.
-  - Replaces a C(loop:) of M(amazon.aws.s3_bucket) followed by a C(loop:) of M(community.aws.s3_lifecycle): one
+  - Replaces a C(loop:) of M(amazon.aws.s3_bucket) followed by a C(loop:) of M(community.aws.s3_lifecycle), one
     Python process (about 0.5 s) per bucket and per lifecycle rule, neither with check mode (a preview skipped
     them and showed nothing), and a lifecycle module that reads and rewrites the whole configuration for each rule.
   - This module lists the account's buckets once (C(ListBuckets)), reads the settings of the listed buckets
@@ -378,9 +378,14 @@ def wanted_rules(item, current_rules, purge):
     return [rule for rule in current_rules if rule.get("ID") not in listed] + list(item["lifecycle_rules"])
 
 
+def rule_id(rule):
+    return rule.get("ID") or ""
+
+
 def same_rules(current, wanted):
-    key = lambda rule: rule.get("ID") or ""  # noqa: E731
-    return [canonical_rule(r) for r in sorted(current, key=key)] == [canonical_rule(r) for r in sorted(wanted, key=key)]
+    return [canonical_rule(r) for r in sorted(current, key=rule_id)] == [
+        canonical_rule(r) for r in sorted(wanted, key=rule_id)
+    ]
 
 
 def encryption_differs(current, item):

@@ -70,8 +70,10 @@ def expect_list(stubber, names):
     stubber.add_response("list_buckets", {"Buckets": [{"Name": name} for name in names]}, {})
 
 
-def expect_read(stubber, name=NAME, versioning="Enabled", policy=POLICY, tags=None, rules=(RULE,), block=BLOCK):
-    """The seven reads of one bucket, in the module's order."""
+def expect_read(stubber, name=NAME, versioning="Enabled", policy="default", tags=None, rules=(RULE,), block="default"):
+    """The seven reads of one bucket, in the module's order (policy and block: "default" for POLICY and BLOCK)."""
+    policy = POLICY if policy == "default" else policy
+    block = BLOCK if block == "default" else block
     bucket = {"Bucket": name}
     stubber.add_response("get_bucket_versioning", {"Status": versioning} if versioning else {}, bucket)
     stubber.add_response(
