@@ -113,8 +113,9 @@ notes:
   - Reads run concurrently; writes are sent bucket after bucket in O(config) order, tags sorted by key.
   - A new bucket is created with its object ownership (C(CreateBucket)); its other settings follow at once, retried
     while S3 still answers C(NoSuchBucket) for it (S3 is eventually consistent right after a create).
-  - O(state=gathered) and an empty O(state=deleted) read the tags of every bucket of the account (one call each,
-    concurrent); the other states read only the listed buckets.
+  - O(state=gathered), O(state=overridden) and an empty O(state=deleted) read the settings of every bucket of the
+    account in the module's region (ListBuckets gives each bucket's region), concurrently; the other states read
+    only the listed buckets.
 seealso:
   - module: amazon.aws.s3_bucket
   - module: community.aws.s3_lifecycle
@@ -291,8 +292,25 @@ def bucket_tags(common, item):
 # reading
 
 
-def list_bucket_names(client):
-    return sorted(bucket["Name"] for bucket in client.list_buckets(aws_retry=True).get("Buckets") or [])
+def list_bucket_regions(client):
+    """Bucket name -> its region (None when the endpoint does not say) for every bucket of the account."""
+    buckets = client.list_buckets(aws_retry=True).get("Buckets") or []
+    return {bucket["Name"]: bucket.get("BucketRegion") for bucket in buckets}
+
+
+def list_bucket_names(client, region, listed=()):
+    """The account's buckets in ``region``, sorted. ListBuckets lists every region's; AWS gives each its
+    ``BucketRegion``, and one in another region is not this set's (its settings cannot be read through this
+    region's endpoint either). A bucket listed without a region (older S3-compatible endpoints) is kept. A bucket of
+    ``listed`` that exists in another region is refused (ResourceSetError), before any write."""
+    region = region or "us-east-1"
+    regions = list_bucket_regions(client)
+    elsewhere = sorted(f"{name} ({regions[name]})" for name in listed if regions.get(name) not in (None, region))
+    if elsewhere:
+        raise ResourceSetError(
+            f"the buckets {', '.join(elsewhere)} exist in another region than {region}: converge them there"
+        )
+    return sorted(name for name, where in regions.items() if where in (None, region))
 
 
 @AWSRetry.jittered_backoff(max_delay=120, catch_extra_error_codes=["NoSuchBucket", "OperationAborted"])
@@ -576,8 +594,8 @@ class BucketSet:
             )
 
     def converge(self, state, config):
-        names = list_bucket_names(self.client)
         listed = [item["name"] for item in config]
+        names = list_bucket_names(self.client, self.region, listed)
         wide = state == "overridden" or (state == "deleted" and not config)
         scope = names if wide else [name for name in listed if name in set(names)]
         existing = read_buckets(self.client, scope)
@@ -604,7 +622,7 @@ class BucketSet:
         return result
 
     def gathered(self):
-        existing = read_buckets(self.client, list_bucket_names(self.client))
+        existing = read_buckets(self.client, list_bucket_names(self.client, self.region))
         return {"changed": False, "buckets": [view(raw) for name, raw in sorted(existing.items()) if self.owned(raw)]}
 
 

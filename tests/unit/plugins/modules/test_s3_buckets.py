@@ -318,6 +318,32 @@ def test_gathered_returns_owned_buckets(s3, monkeypatch, capsys):
     }
 
 
+def test_gathered_leaves_out_buckets_of_other_regions(s3, monkeypatch, capsys):
+    """ListBuckets lists every region's buckets with their BucketRegion: one in another region is not read (its
+    settings are not readable through this region's endpoint) and not part of the set."""
+    client, stubber = s3
+    stubber.add_response(
+        "list_buckets",
+        {"Buckets": [{"Name": NAME, "BucketRegion": "us-east-1"}, {"Name": "elsewhere", "BucketRegion": "eu-west-1"}]},
+        {},
+    )
+    expect_read(stubber)
+
+    result = run(monkeypatch, capsys, client, state="gathered", config=[])
+
+    assert [bucket["name"] for bucket in result["buckets"]] == [NAME]
+
+
+def test_a_listed_bucket_of_another_region_is_refused_before_any_write(s3, monkeypatch, capsys):
+    client, stubber = s3
+    stubber.add_response("list_buckets", {"Buckets": [{"Name": NAME, "BucketRegion": "eu-west-1"}]}, {})
+
+    result = run(monkeypatch, capsys, client)
+
+    assert result["failed"] is True
+    assert f"the buckets {NAME} (eu-west-1) exist in another region than us-east-1" in result["msg"]
+
+
 def test_rendered_makes_no_call(s3, monkeypatch, capsys):
     client, _stubber = s3
     result = run(monkeypatch, capsys, client, state="rendered")
