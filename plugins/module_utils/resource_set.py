@@ -60,11 +60,12 @@ def is_owned(tags: dict | None, owner_tags: dict | None) -> bool:
     return all(tags.get(key) == str(value) for key, value in owner_tags.items())
 
 
-def item_tags(common: dict | None, item: dict) -> dict:
-    """The tags of one item: the module's common ``tags``, then the item's own ``tags``, then ``Name``."""
+def item_tags(common: dict | None, item: dict, name_tag: bool = True) -> dict:
+    """The tags of one item: the module's common ``tags``, then the item's own ``tags``, then ``Name`` (unless
+    ``name_tag`` is false: resources whose name is their identity, such as buckets, get no Name tag)."""
     tags = {key: str(value) for key, value in (common or {}).items()}
     tags.update({key: str(value) for key, value in (item.get("tags") or {}).items()})
-    if item.get("name"):
+    if name_tag and item.get("name"):
         tags["Name"] = item["name"]
     return {key: tags[key] for key in sorted(tags)}
 

@@ -13,7 +13,10 @@ sorted, tag lists sorted by key.
 from __future__ import annotations
 
 from ansible.module_utils.common.text.converters import to_text
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    boto3_tag_list_to_ansible_dict,
+    compare_aws_tags,
+)
 
 
 def sorted_tags(tags: dict | None) -> dict:
@@ -39,6 +42,11 @@ def updated_tags(current: dict | None, wanted: dict | None, purge_tags: bool = T
     result = {key: value for key, value in current.items() if key not in to_unset}
     result.update(to_set)
     return sorted_tags(result)
+
+
+def described_tags(resource: dict) -> dict:
+    """The tags of a describe item (its ``Tags`` list, as EC2 and most APIs return it) as a dict sorted by key."""
+    return sorted_tags(boto3_tag_list_to_ansible_dict(resource.get("Tags") or []))
 
 
 def boto3_tag_list(tags: dict | None, key_name: str = "Key", value_name: str = "Value") -> list[dict]:

@@ -239,7 +239,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import (
 )
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import (
     STATES,
@@ -252,8 +251,8 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
     boto3_tag_list,
+    described_tags,
     ensure_ec2_tags,
-    sorted_tags,
     updated_tags,
 )
 
@@ -321,12 +320,8 @@ def primary_address(nat):
     return addresses[0] if addresses else {}
 
 
-def tags_of(resource):
-    return sorted_tags(boto3_tag_list_to_ansible_dict(resource.get("Tags") or []))
-
-
 def nat_name(nat):
-    return tags_of(nat).get("Name")
+    return described_tags(nat).get("Name")
 
 
 def view(nat):
@@ -340,7 +335,7 @@ def view(nat):
         "state": nat.get("State"),
         "allocation_id": address.get("AllocationId"),
         "public_ip": address.get("PublicIp"),
-        "tags": tags_of(nat),
+        "tags": described_tags(nat),
     }
 
 
@@ -383,7 +378,7 @@ def match_nat_gateways(config, nats, owner_tags):
         for nat in nats:
             if nat["NatGatewayId"] in claimed or nat.get("SubnetId") != item["subnet_id"]:
                 continue
-            if nat_name(nat) is None or is_owned(tags_of(nat), owner_tags):
+            if nat_name(nat) is None or is_owned(described_tags(nat), owner_tags):
                 existing[item["name"]] = nat
                 claimed.add(nat["NatGatewayId"])
                 break
@@ -476,7 +471,7 @@ class NatGatewaySet:
         self.addresses = {}
 
     def owned(self, nat):
-        return is_owned(tags_of(nat), self.owner_tags)
+        return is_owned(described_tags(nat), self.owner_tags)
 
     def view(self, nat):
         return view(nat)
@@ -488,14 +483,14 @@ class NatGatewaySet:
                 return True, planned_view(item, tags)
             nat, address = create_nat_gateway(self.client, item, tags)
             return True, planned_view(item, tags, nat, address)
-        current_tags = tags_of(nat)
+        current_tags = described_tags(nat)
         changed = ensure_ec2_tags(self.client, self.check_mode, nat["NatGatewayId"], current_tags, tags, purge)
         result = view(nat)
         result.update(name=item["name"], tags=updated_tags(current_tags, tags, purge))
         if result["allocation_id"]:
             address = self.addresses.get(result["allocation_id"], {})
             changed |= ensure_ec2_tags(
-                self.client, self.check_mode, result["allocation_id"], tags_of(address), tags, purge
+                self.client, self.check_mode, result["allocation_id"], described_tags(address), tags, purge
             )
         return changed, result
 

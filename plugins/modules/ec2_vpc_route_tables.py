@@ -324,7 +324,6 @@ import uuid
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error, describe_route_tables
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import (
     STATES,
     ResourceSetError,
@@ -336,8 +335,8 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
     boto3_tag_list,
+    described_tags,
     ensure_ec2_tags,
-    sorted_tags,
     updated_tags,
 )
 
@@ -466,11 +465,7 @@ def managed_routes(table: dict) -> dict[tuple[str, str], dict]:
 
 
 def table_name(table: dict) -> str | None:
-    return table_tags(table).get("Name")
-
-
-def table_tags(table: dict) -> dict:
-    return sorted_tags(boto3_tag_list_to_ansible_dict(table.get("Tags") or []))
+    return described_tags(table).get("Name")
 
 
 def is_main(table: dict) -> bool:
@@ -500,7 +495,7 @@ def view(table: dict) -> dict:
         "route_table_id": table.get("RouteTableId"),
         "subnets": sorted(subnet_associations(table)),
         "routes": sorted(routes, key=route_sort_key),
-        "tags": table_tags(table),
+        "tags": described_tags(table),
     }
 
 
@@ -898,7 +893,7 @@ def named_tables(tables: list[dict], config: list[dict], owner_tags: dict) -> di
     listed = {item["name"] for item in config}
     for name in sorted(by_name):
         found = by_name[name]
-        if len(found) > 1 and (name in listed or any(is_owned(table_tags(t), owner_tags) for t in found)):
+        if len(found) > 1 and (name in listed or any(is_owned(described_tags(t), owner_tags) for t in found)):
             ids = ", ".join(table["RouteTableId"] for table in found)
             raise RouteTableError(f"route tables {ids} share the name {name}: tag one of them with another Name")
     return {name: found[0] for name, found in by_name.items()}
@@ -927,7 +922,7 @@ def run(client, check_mode: bool, params: dict) -> dict:
     existing = named_tables(tables.read(), config, owner_tags)
 
     def owned(table):
-        return is_owned(table_tags(table), owner_tags)
+        return is_owned(described_tags(table), owner_tags)
 
     if state == "gathered":
         views = [config_view(view(existing[name])) for name in sorted(existing) if owned(existing[name])]

@@ -271,7 +271,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import (
 )
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import (
     STATES,
@@ -284,8 +283,8 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
     boto3_tag_list,
+    described_tags,
     ensure_ec2_tags,
-    sorted_tags,
     updated_tags,
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
@@ -323,12 +322,8 @@ def describe_vpc_subnets(client, vpc_id, cidr=None):
     return sorted(subnets, key=lambda subnet: subnet["SubnetId"])
 
 
-def subnet_tags(subnet):
-    return sorted_tags(boto3_tag_list_to_ansible_dict(subnet.get("Tags") or []))
-
-
 def subnet_name(subnet):
-    return subnet_tags(subnet).get("Name")
+    return described_tags(subnet).get("Name")
 
 
 def view(subnet):
@@ -339,7 +334,7 @@ def view(subnet):
         "cidr": subnet.get("CidrBlock"),
         "az": subnet.get("AvailabilityZone"),
         "map_public": bool(subnet.get("MapPublicIpOnLaunch")),
-        "tags": subnet_tags(subnet),
+        "tags": described_tags(subnet),
         "state": subnet.get("State"),
     }
 
@@ -375,7 +370,7 @@ def normalize_config(config):
 def can_adopt(subnet, item, owner_tags):
     """A subnet found by the item's CIDR is the item's when it has no Name, the item's Name, or is owned."""
     name = subnet_name(subnet)
-    return name in (None, item["name"]) or is_owned(subnet_tags(subnet), owner_tags)
+    return name in (None, item["name"]) or is_owned(described_tags(subnet), owner_tags)
 
 
 def refuse_adopt(subnet, item):
@@ -546,7 +541,7 @@ def update_map_public(client, check_mode, subnet, wanted, new=False):
 
 def converge_subnet(client, check_mode, subnet, item, tags, purge, new=False):
     """Tags and MapPublicIpOnLaunch of an existing subnet; returns (changed, view)."""
-    current_tags = subnet_tags(subnet)
+    current_tags = described_tags(subnet)
     changed = ensure_ec2_tags(client, check_mode, subnet["SubnetId"], current_tags, tags, purge_tags=purge)
     changed |= update_map_public(client, check_mode, subnet, item["map_public"], new=new)
     result = view(subnet)
@@ -579,7 +574,7 @@ class SubnetSet:
         self.owner_tags = module.params["owner_tags"]
 
     def owned(self, subnet):
-        return is_owned(subnet_tags(subnet), self.owner_tags)
+        return is_owned(described_tags(subnet), self.owner_tags)
 
     def present(self, item, subnet, purge):
         tags = item_tags(self.common_tags, item)

@@ -244,7 +244,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import (
 )
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import ansible_dict_to_boto3_filter_list
 from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import (
     ResourceSetError,
@@ -257,8 +256,8 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import (
     boto3_tag_list,
+    described_tags,
     ensure_ec2_tags,
-    sorted_tags,
     updated_tags,
 )
 from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
@@ -322,10 +321,6 @@ def normalize_config(config):
 # reading
 
 
-def tags_of(resource):
-    return sorted_tags(boto3_tag_list_to_ansible_dict(resource.get("Tags") or []))
-
-
 def describe_vpcs(client, names, owner_tags):
     """The VPCs named in ``names`` (by their Name tag) or, with no names, the ones carrying the owner tags."""
     filters = {"tag:Name": sorted(names)} if names else {f"tag:{k}": str(v) for k, v in sorted(owner_tags.items())}
@@ -373,7 +368,7 @@ def match_vpcs(vpcs):
     existing = {}
     errors = []
     for vpc in vpcs:
-        name = tags_of(vpc).get("Name") or vpc["VpcId"]
+        name = described_tags(vpc).get("Name") or vpc["VpcId"]
         if name in existing:
             errors.append(f"{name}: several VPCs carry this Name ({existing[name]['VpcId']}, {vpc['VpcId']})")
         existing[name] = vpc
@@ -400,7 +395,7 @@ def check_immutable(config, existing):
 def igw_view(igw):
     if igw is None:
         return None
-    tags = tags_of(igw)
+    tags = described_tags(igw)
     return {"name": tags.get("Name"), "internet_gateway_id": igw.get("InternetGatewayId"), "tags": tags}
 
 
@@ -409,14 +404,14 @@ def view(vpc):
     attributes = vpc.get("Attributes") or {}
     igws = vpc.get("InternetGateways") or []
     return {
-        "name": tags_of(vpc).get("Name"),
+        "name": described_tags(vpc).get("Name"),
         "vpc_id": vpc.get("VpcId"),
         "cidr_block": vpc.get("CidrBlock"),
         "state": vpc.get("State"),
         "dns_support": attributes.get("dns_support"),
         "dns_hostnames": attributes.get("dns_hostnames"),
         "internet_gateway": igw_view(igws[0]) if igws else None,
-        "tags": tags_of(vpc),
+        "tags": described_tags(vpc),
     }
 
 
@@ -484,7 +479,7 @@ class VpcSet:
         self.owner_tags = module.params["owner_tags"]
 
     def owned(self, vpc):
-        return is_owned(tags_of(vpc), self.owner_tags)
+        return is_owned(described_tags(vpc), self.owner_tags)
 
     # -- reads ---------------------------------------------------------------------------------------------------
 
@@ -531,8 +526,10 @@ class VpcSet:
         igws = vpc.get("InternetGateways") or []
         if igws:
             igw = igws[0]
-            changed = ensure_ec2_tags(self.client, self.check_mode, igw["InternetGatewayId"], tags_of(igw), tags, purge)
-            return changed, dict(igw_view(igw), tags=updated_tags(tags_of(igw), tags, purge))
+            changed = ensure_ec2_tags(
+                self.client, self.check_mode, igw["InternetGatewayId"], described_tags(igw), tags, purge
+            )
+            return changed, dict(igw_view(igw), tags=updated_tags(described_tags(igw), tags, purge))
         planned = {"name": item["internet_gateway"]["name"], "internet_gateway_id": None, "tags": tags}
         if self.check_mode or not vpc.get("VpcId"):
             return True, planned
@@ -557,14 +554,14 @@ class VpcSet:
             return True, dict(planned, vpc_id=vpc["VpcId"], state=vpc.get("State"), internet_gateway=igw)
         current = view(vpc)
         changed = self.set_attributes(vpc["VpcId"], current, item)
-        changed |= ensure_ec2_tags(self.client, self.check_mode, vpc["VpcId"], tags_of(vpc), tags, purge)
+        changed |= ensure_ec2_tags(self.client, self.check_mode, vpc["VpcId"], described_tags(vpc), tags, purge)
         igw_changed, igw = self.internet_gateway(vpc, item, purge)
         result = dict(
             current,
             dns_support=item["dns_support"],
             dns_hostnames=item["dns_hostnames"],
             internet_gateway=igw,
-            tags=updated_tags(tags_of(vpc), tags, purge),
+            tags=updated_tags(described_tags(vpc), tags, purge),
         )
         return changed or igw_changed, result
 
@@ -591,7 +588,7 @@ class VpcSet:
             for name in names
             if name in existing and self.owned(existing[name])
             for igw in existing[name].get("InternetGateways") or []
-            if not is_owned(tags_of(igw), self.owner_tags)
+            if not is_owned(described_tags(igw), self.owner_tags)
         ]
         if foreign:
             raise ResourceSetError(

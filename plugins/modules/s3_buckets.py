@@ -217,6 +217,7 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import
     converge_set,
     duplicate_names,
     is_owned,
+    item_tags,
     resource_set_argument_spec,
     run_concurrently,
 )
@@ -280,12 +281,6 @@ def normalize_config(config):
     if errors:
         raise ResourceSetError("; ".join(errors))
     return items
-
-
-def bucket_tags(common, item):
-    tags = {key: str(value) for key, value in (common or {}).items()}
-    tags.update({key: str(value) for key, value in (item.get("tags") or {}).items()})
-    return sorted_tags(tags)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -546,7 +541,7 @@ class BucketSet:
 
     def present(self, item, raw, purge):
         current = view(raw) if raw is not None else None
-        calls, after = plan(item, current, bucket_tags(self.common_tags, item), purge)
+        calls, after = plan(item, current, item_tags(self.common_tags, item, name_tag=False), purge)
         if calls and not self.check_mode:
             self.send(calls, new=current is None)
         return bool(calls), after
@@ -630,7 +625,7 @@ def rendered(params, config):
     requests = []
     buckets = []
     for item in config:
-        calls, after = plan(item, None, bucket_tags(params["tags"], item), True)
+        calls, after = plan(item, None, item_tags(params["tags"], item, name_tag=False), True)
         requests.append({"name": item["name"], "requests": [{"operation": op, "params": p} for op, p in calls]})
         buckets.append(after)
     return {"changed": False, "rendered": requests, "buckets": buckets}

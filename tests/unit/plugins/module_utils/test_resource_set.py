@@ -220,3 +220,8 @@ def test_a_prefix_scoped_set_without_a_prefix_is_refused(state, config, message)
 )
 def test_a_bounded_scope_passes(state, config, prefix):
     rs.check_prefix_scope(state, config, prefix, "alarms")
+
+
+def test_item_tags_without_the_name_tag():
+    tags = rs.item_tags({"stack": "s"}, {"name": "bucket-1", "tags": {"tier": "x"}}, name_tag=False)
+    assert tags == {"stack": "s", "tier": "x"}

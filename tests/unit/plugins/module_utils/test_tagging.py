@@ -107,3 +107,11 @@ def test_ensure_ec2_tags_converged_or_unmanaged_calls_nothing(ec2):
 def test_ensure_ec2_tags_check_mode_reports_without_writing(ec2):
     client, _stubber = ec2
     assert tagging.ensure_ec2_tags(client, True, RESOURCE, {"x": "1"}, WANTED, True) is True
+
+
+def test_described_tags_sorted_dict_of_a_describe_item():
+    assert list(tagging.described_tags({"Tags": [{"Key": "z", "Value": "1"}, {"Key": "a", "Value": "2"}]}).items()) == [
+        ("a", "2"),
+        ("z", "1"),
+    ]
+    assert tagging.described_tags({}) == {}
