@@ -10,6 +10,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.stacksmith.aws.plugins.module_utils import app_autoscaling
 from ansible_collections.stacksmith.aws.plugins.modules import application_autoscaling_target as aas
 from botocore.stub import Stubber
 
@@ -133,7 +134,7 @@ REQUESTS_WANTED = configuration("ALBRequestCountPerTarget", 500.0, LABEL, disabl
 
 
 def test_policy_view_normalises_what_aws_omits():
-    assert aas.policy_view(CPU_AWS) == {
+    assert app_autoscaling.policy_view(CPU_AWS) == {
         "name": "api-cpu",
         "target_value": 70.0,
         "predefined_metric_type": "ECSServiceAverageCPUUtilization",
@@ -146,7 +147,7 @@ def test_policy_view_normalises_what_aws_omits():
 
 def test_step_scaling_policy_never_equals_a_target_tracking_one():
     step = policy("api-cpu", {"AdjustmentType": "ChangeInCapacity"}, policy_type="StepScaling")
-    view = aas.policy_view(step)
+    view = app_autoscaling.policy_view(step)
     assert view["target_value"] is None
     assert view["predefined_metric_type"] is None
 

@@ -6,7 +6,7 @@ import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
 from ansible_collections.stacksmith.aws.plugins.module_utils.ecs import ECSModuleError
-from ansible_collections.stacksmith.aws.plugins.modules import ecs_task_definition as td
+from ansible_collections.stacksmith.aws.plugins.module_utils import ecs_task_definition as td
 from botocore.stub import Stubber
 
 FAMILY = "shop-prod-api"
