@@ -300,9 +300,11 @@ def ensure_policies(client, check_mode, params, current_policies):
     return changed, result
 
 
-def ensure_present(client, check_mode, params):
-    current_target = describe_target(client, params)
-    current_policies = describe_policies(client, params)
+def ensure_present(client, check_mode, params, current=None):
+    """Converges the target and its policies. ``current`` is (target or None, policies) when already read."""
+    if current is None:
+        current = (describe_target(client, params), describe_policies(client, params))
+    current_target, current_policies = current
     target_changed, target = ensure_target(client, check_mode, params, current_target)
     policies_changed, policies = ensure_policies(client, check_mode, params, current_policies)
     before_target = format_target(current_target)
@@ -320,9 +322,11 @@ def ensure_present(client, check_mode, params):
     }
 
 
-def ensure_absent(client, check_mode, params):
-    current_target = describe_target(client, params)
-    current_policies = describe_policies(client, params)
+def ensure_absent(client, check_mode, params, current=None):
+    """Deletes the policies, then deregisters the target. ``current`` as for ensure_present."""
+    if current is None:
+        current = (describe_target(client, params), describe_policies(client, params))
+    current_target, current_policies = current
     before = diff_view(format_target(current_target), [format_policy(p) for p in current_policies])
     changed = bool(current_target or current_policies)
     if changed and not check_mode:

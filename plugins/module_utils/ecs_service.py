@@ -16,6 +16,9 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.ecs import (
 from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
 DEFAULT_DESIRED_COUNT = 1
+# ensure_present reads the service and resolves the task definition itself unless the caller (ecs_services, which
+# reads a whole set at once) passes what it read.
+UNREAD = object()
 
 
 # -- reading ---------------------------------------------------------------------------------------------------------
@@ -313,7 +316,7 @@ def rollout_state(service, deployment_id, task_definition_arn):
 
 def wait_for_rollout(client, cluster, name, service, deployment_id, task_definition_arn, timeout, delay, sleep=None):
     """Polls the service (the shared poller: the second look after 1 s, backing off up to `delay` s) until the
-    rollout is done; fails at once on a circuit-breaker rollback."""
+    rollout is done; fails at once on a circuit-breaker rollback. ``service`` None: the first look is a read."""
     last = {"message": ""}
 
     def read():
@@ -336,8 +339,8 @@ def wait_for_rollout(client, cluster, name, service, deployment_id, task_definit
             what=f"the rollout of ECS service {name}",
             first_delay=min(1, delay),
             max_delay=delay,
-            value=service,
             sleep=sleep,
+            **({} if service is None else {"value": service}),
         )
     except WaitTimeout as e:
         raise ECSModuleError(
@@ -379,12 +382,16 @@ def delete_service(client, params, service, wait):
         wait_for_inactive(client, params["cluster"], params["name"], params["wait_timeout"], params["wait_delay"])
 
 
-def ensure_present(client, check_mode, params, sleep=None):
+def ensure_present(client, check_mode, params, sleep=None, service=UNREAD, task_definition_arn=UNREAD):
+    """Creates or updates one service. ``service`` (as describe_service returns it, None when missing) and
+    ``task_definition_arn`` may be given when the caller has read or registered them already."""
     cluster, name = params["cluster"], params["name"]
-    service = describe_service(client, cluster, name)
-    task_definition_arn = None
-    if params.get("task_definition"):
-        task_definition_arn = resolve_task_definition(client, params["task_definition"], check_mode)
+    if service is UNREAD:
+        service = describe_service(client, cluster, name)
+    if task_definition_arn is UNREAD:
+        task_definition_arn = None
+        if params.get("task_definition"):
+            task_definition_arn = resolve_task_definition(client, params["task_definition"], check_mode)
 
     recreated = False
     if service is not None:

@@ -188,7 +188,12 @@ def family_of(arn):
 def comparison_revisions(client, family, cluster=None, service=None):
     """(comparison revision, family's latest ACTIVE revision); either may be None; the same dict when equal."""
     latest = describe_task_definition(client, family)
-    current_arn = service_task_definition(client, cluster, service)
+    return revisions_from(client, family, latest, service_task_definition(client, cluster, service))
+
+
+def revisions_from(client, family, latest, current_arn):
+    """comparison_revisions once the family's latest revision and the task definition the service runs
+    (``current_arn``, or None) are known; reads the service's revision when it is not the latest."""
     if current_arn and family_of(current_arn) == family:
         if latest is not None and latest["taskDefinitionArn"] == current_arn:
             return latest, latest
@@ -248,14 +253,18 @@ def images_of(definition):
     return {c.get("name"): c.get("image") for c in (definition or {}).get("containerDefinitions") or []}
 
 
-def ensure_present(client, check_mode, params):
+def ensure_present(client, check_mode, params, revisions=None):
+    """Registers a revision when the definition differs. ``revisions`` is (comparison, latest) as
+    comparison_revisions returns them, when the caller has read them already."""
     family = params["family"]
     if not params.get("containers"):
         raise ECSModuleError("containers is required with state=present")
     for container in params["containers"]:
         if not container.get("name") or not container.get("image"):
             raise ECSModuleError(f"every container of {family} needs a name and an image: {container!r}")
-    comparison, latest = comparison_revisions(client, family, params.get("cluster"), params.get("service"))
+    if revisions is None:
+        revisions = comparison_revisions(client, family, params.get("cluster"), params.get("service"))
+    comparison, latest = revisions
     containers = resolve_images(params["containers"], comparison, params["default_image_tag"])
     request = build_request(params, containers)
     wanted = normalize_definition(request)
