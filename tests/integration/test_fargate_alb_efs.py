@@ -340,7 +340,9 @@ def test_slow_resources_start_right_after_the_network_and_nat_routes_wait_for_th
     assert network_done < db_started < certificate < alb_started < secrets
     routes = at("network", "Complete the network outputs")
     assert at("database", "Wait for the instance to be available") < routes
-    assert routes < at("ecs", "Create or update the services (rollouts start; waited for below)")
+    assert routes < at(
+        "ecs", "Converge the services with their task definitions and autoscaling, then wait for their rollouts"
+    )
 
 
 def test_github_oidc_deploy_role(env, converged):

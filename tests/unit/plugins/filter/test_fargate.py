@@ -5,6 +5,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.stacksmith.aws.plugins.filter.fargate import (
     FilterModule,
     ecs_autoscaling_targets,
+    ecs_service_config,
+    ecs_service_outputs,
+    ecs_service_refs,
     fargate_pair_error,
     valid_memory,
 )
@@ -140,3 +143,134 @@ def test_ecs_autoscaling_targets_need_a_resource_label_for_requests():
 
 def test_ecs_autoscaling_targets_filter_is_registered():
     assert FilterModule().filters()["ecs_autoscaling_targets"] is ecs_autoscaling_targets
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# ecs_service_config / ecs_service_outputs / ecs_service_refs
+
+API = {
+    "name": "api",
+    "cpu": 512,
+    "memory": 1024,
+    "container_port": 3001,
+    "image_repository": "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-prod-api",
+    "image_tag": "1.0",
+    "environment": {"NODE_ENV": "production", "PORT": 3001},
+    "secrets": [
+        {"name": "JWT", "secret_arn": "arn:secret:api", "key": "JWT_SECRET"},
+        {"name": "ALL", "secret_arn": "arn:s"},
+    ],
+    "health_check": {"command": ["CMD-SHELL", "true"], "interval": None, "start_period": 10},
+    "efs_volumes": [
+        {"name": "storage", "file_system_id": "fs-1", "access_point_id": "fsap-1", "container_path": "/data"}
+    ],
+    "execution_role_arn": "arn:role/exec",
+    "task_role_arn": "",
+    "subnet_ids": ["subnet-a", "subnet-b"],
+    "security_group_ids": ["sg-1"],
+    "target_group_arn": "arn:tg/api",
+    "autoscaling": {"min": 2, "max": 4, "cpu_target": 70},
+}
+WEB = {
+    "name": "web",
+    "cpu": 256,
+    "memory": 512,
+    "container_port": 3000,
+    "image_repository": "repo/web",
+    "desired_count": 3,
+    "circuit_breaker": False,
+    "capacity_provider_strategy": [{"capacity_provider": "FARGATE_SPOT", "weight": 1}],
+}
+
+
+def test_ecs_service_config_builds_the_task_definition_and_service():
+    (api, web) = ecs_service_config([API, WEB], "shop-prod-cluster", "shop-prod", "/ecs/shop/prod/", "us-east-1")
+
+    assert api["name"] == "shop-prod-api"
+    definition = api["task_definition"]
+    assert definition["family"] == "shop-prod-api"
+    assert (definition["cpu"], definition["memory"]) == ("512", "1024")
+    assert definition["execution_role_arn"] == "arn:role/exec"
+    assert definition["task_role_arn"] is None
+    container = definition["containers"][0]
+    assert container["image"].endswith("shop-prod-api:1.0")
+    assert container["portMappings"] == [{"containerPort": 3001, "hostPort": 3001, "protocol": "tcp"}]
+    assert container["environment"] == [{"name": "NODE_ENV", "value": "production"}, {"name": "PORT", "value": "3001"}]
+    assert container["secrets"] == [
+        {"name": "JWT", "valueFrom": "arn:secret:api:JWT_SECRET::"},
+        {"name": "ALL", "valueFrom": "arn:s"},
+    ]
+    assert container["healthCheck"] == {
+        "command": ["CMD-SHELL", "true"],
+        "interval": 30,
+        "timeout": 5,
+        "retries": 3,
+        "startPeriod": 10,
+    }
+    assert container["mountPoints"] == [{"sourceVolume": "storage", "containerPath": "/data", "readOnly": False}]
+    assert container["logConfiguration"]["options"] == {
+        "awslogs-group": "/ecs/shop/prod/api",
+        "awslogs-region": "us-east-1",
+        "awslogs-stream-prefix": "api",
+    }
+    assert definition["volumes"][0]["efsVolumeConfiguration"] == {
+        "fileSystemId": "fs-1",
+        "rootDirectory": "/",
+        "transitEncryption": "ENABLED",
+        "authorizationConfig": {"accessPointId": "fsap-1", "iam": "ENABLED"},
+    }
+    # autoscaled: no desired count (the service keeps its own), starts at the minimum
+    assert "desired_count" not in api
+    assert api["initial_desired_count"] == 2
+    assert api["launch_type"] == "FARGATE"
+    assert "capacity_provider_strategy" not in api
+    assert api["load_balancers"] == [
+        {"target_group_arn": "arn:tg/api", "container_name": "api", "container_port": 3001}
+    ]
+    assert api["health_check_grace_period_seconds"] == 60
+    assert api["autoscaling"]["min_capacity"] == 2
+    assert api["autoscaling"]["policies"][0]["name"] == "shop-prod-api-cpu"
+
+    assert web["desired_count"] == 3
+    assert "healthCheck" not in web["task_definition"]["containers"][0]
+    assert web["task_definition"]["containers"][0]["image"] == "repo/web"  # untagged: the running image is kept
+    assert web["capacity_provider_strategy"] == [{"capacity_provider": "FARGATE_SPOT", "weight": 1}]
+    assert "launch_type" not in web
+    assert "load_balancers" not in web and "health_check_grace_period_seconds" not in web
+    assert web["deployment_configuration"] == {"deployment_circuit_breaker": {"enable": False, "rollback": False}}
+    assert "autoscaling" not in web
+
+
+def test_ecs_service_config_image_tags_win_and_the_default_strategy_drops_the_launch_type():
+    (api,) = ecs_service_config(
+        [API], "c", "shop-prod", "/ecs/", "us-east-1", {"api": "2.0"}, [{"capacity_provider": "FARGATE"}]
+    )
+
+    assert api["task_definition"]["containers"][0]["image"].endswith(":2.0")
+    assert "launch_type" not in api
+
+
+def test_ecs_service_outputs_and_refs():
+    converged = [
+        {
+            "name": "shop-prod-api",
+            "service_arn": "arn:svc",
+            "task_definition_arn": "arn:td:3",
+            "revision": 3,
+            "images": {"api": "repo:1.0"},
+        }
+    ]
+
+    outputs = ecs_service_outputs([API, WEB], converged, "shop-prod")
+
+    assert outputs["api"] == {
+        "name": "shop-prod-api",
+        "arn": "arn:svc",
+        "task_definition_arn": "arn:td:3",
+        "revision": 3,
+        "image": "repo:1.0",
+    }
+    assert outputs["web"]["arn"] == "(known after apply)"
+    assert outputs["web"]["revision"] == "(known after apply)"
+    assert ecs_service_refs([API, WEB], "shop-prod") == [{"name": "shop-prod-api"}, {"name": "shop-prod-web"}]
+    assert set(FilterModule().filters()) >= {"ecs_service_config", "ecs_service_outputs", "ecs_service_refs"}
