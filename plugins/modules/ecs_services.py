@@ -196,6 +196,15 @@ options:
         steady (and, when services are deleted, until they are inactive). The waits run concurrently.
     type: bool
     default: true
+  rollouts:
+    description:
+      - The RV(services) an earlier call with O(wait=false) returned (C(name), C(deployment_id),
+        C(task_definition_arn)). With O(wait=true), a service still rolling out is waited for by that deployment, so
+        that a deployment the circuit breaker rolled back fails the task even though the call that waits did not
+        start it. The deploy play starts the rollouts, waits for the load balancer, then waits for them this way.
+    type: list
+    elements: dict
+    default: []
   wait_timeout:
     description: Seconds to wait at most for one service.
     type: int
@@ -732,11 +741,18 @@ class ServiceSet:
     # waiting
 
     def wait_for_rollouts(self):
-        pending = [
-            detail
-            for detail in self.details.values()
-            if detail["service_arn"] and (detail["changed"] or not detail["steady"])
-        ]
+        # The deployments an earlier call started (it ran with wait=false and returned them) are waited for by id,
+        # even when the service looks steady now: after a circuit-breaker rollback the primary deployment is the old
+        # one, COMPLETED, and only the started deployment tells the failure.
+        started = {item.get("name"): item for item in self.params.get("rollouts") or [] if item.get("deployment_id")}
+        pending = []
+        for detail in self.details.values():
+            earlier = started.get(detail["name"])
+            if detail["deployment_id"] is None and earlier is not None:
+                detail["deployment_id"] = earlier["deployment_id"]
+                detail["task_definition_arn"] = earlier.get("task_definition_arn") or detail["task_definition_arn"]
+            if detail["service_arn"] and (detail["changed"] or not detail["steady"] or earlier is not None):
+                pending.append(detail)
 
         def wait(detail):
             expected = detail["task_definition_arn"] if detail["deployment_id"] else None
@@ -859,6 +875,7 @@ def main():
         wait={"type": "bool", "default": True},
         wait_timeout={"type": "int", "default": 900},
         wait_delay={"type": "int", "default": 5},
+        rollouts={"type": "list", "elements": "dict", "default": []},
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     state = module.params["state"]

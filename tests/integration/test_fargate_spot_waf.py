@@ -503,6 +503,37 @@ def _task_names(role, *files):
     return names
 
 
+def test_the_services_start_before_the_alb_wait_and_the_waf_is_attached_before_their_rollouts(converged):
+    """The services need the listeners, not an active load balancer: they start while it provisions. The WAF is
+    attached once the ALB is active (AWS associates a web ACL with an active load balancer), before the rollouts are
+    waited for, so the application is never served by the ALB without its WAF."""
+    names = [name for name, res in converged["run"].task_results(STACK) if not res.get("skipped")]
+
+    def at(role, task):
+        matches = [i for i, name in enumerate(names) if name == f"stacksmith.aws.{role} : {task}"]
+        assert matches, (role, task)
+        return matches[0]
+
+    listeners = at("edge", "Converge the listeners and rules")
+    services = at(
+        "ecs", "Converge the services with their task definitions and autoscaling (and wait for the rollouts)"
+    )
+    waf = at("edge", WAF_TASK)
+    rollouts = at("ecs", "Wait for the rollouts the services started")
+    assert listeners < services < waf < rollouts, names
+    # The ALB wait comes between the services and the WAF (edge wait.yml; it may find the ALB active already and
+    # skip, so positions are taken among every task); the one of the edge's present.yml was deferred.
+    everything = list(converged["run"].task_results(STACK))
+    alb_waits = [
+        i
+        for i, (name, _) in enumerate(everything)
+        if name == "stacksmith.aws.edge : Wait for the load balancer to be active"
+    ]
+    assert len(alb_waits) == 2 and everything[alb_waits[0]][1].get("skipped"), alb_waits
+    position = {name: i for i, (name, _) in enumerate(everything)}  # the last run of each name
+    assert position[names[services]] < alb_waits[1] < position[names[waf]]
+
+
 def test_the_roles_the_stack_leaves_out_run_no_task(converged):
     """fargate_spot_waf has no database and no monitoring in stack_components: none of their tasks runs, and the
     tasks of their present.yml / absent.yml are not even evaluated (the roles include them dynamically)."""
@@ -541,11 +572,14 @@ CHANGE = {"waf_rate_limit": 3000, "max_capacity": 5}
 
 
 def _two_changes(run):
+    """The two changed results, (WAF, autoscaling). In the play the services converge first (their rollouts start
+    while the load balancer provisions); the WAF is attached once the ALB is active, before the rollouts are waited
+    for."""
     changed = changed_results(run)
     names = [item[0] for item in changed]
     assert len(names) == 2, names
-    assert names[0].endswith(WAF_TASK) and SCALING_TASK_WORD in names[1].lower(), names
-    return changed
+    assert SCALING_TASK_WORD in names[0].lower() and names[1].endswith(WAF_TASK), names
+    return changed[1], changed[0]
 
 
 def test_preview_of_an_e_change_shows_exactly_those_two_changes(env, converged):

@@ -5,8 +5,8 @@ idempotent compare, immutable attributes and the rollout wait (circuit breaker f
 import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
-from ansible_collections.stacksmith.aws.plugins.module_utils.ecs import ECSModuleError
 from ansible_collections.stacksmith.aws.plugins.module_utils import ecs_service as svc
+from ansible_collections.stacksmith.aws.plugins.module_utils.ecs import ECSModuleError
 from botocore.stub import Stubber
 
 CLUSTER = "shop-prod-cluster"

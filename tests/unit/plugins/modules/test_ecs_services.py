@@ -604,3 +604,45 @@ def test_rendered_makes_no_call(clients, monkeypatch, capsys):
     ]
     assert requests[0]["params"]["family"] == NAME
     assert requests[1]["params"]["taskDefinition"] == NAME
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# rollouts started by an earlier call (wait=false), waited for by a later one
+
+
+def rolled_back_service():
+    """The service after the circuit breaker rolled revision 2 back: revision 1 is PRIMARY and COMPLETED again."""
+    service = aws_service()
+    service["deployments"].append(
+        {
+            "id": "ecs-svc/2",
+            "status": "ACTIVE",
+            "taskDefinition": td_arn(revision=2),
+            "rolloutState": "FAILED",
+            "rolloutStateReason": "ECS deployment circuit breaker: tasks failed to start.",
+            "runningCount": 0,
+        }
+    )
+    return service
+
+
+def test_a_rollback_of_a_rollout_an_earlier_call_started_fails_the_wait(clients, monkeypatch, capsys):
+    expect_converged_reads(clients, service=rolled_back_service())
+    expect_services(clients["ecs"][1], [NAME], [rolled_back_service()])  # the wait's first look
+    started = [{"name": NAME, "deployment_id": "ecs-svc/2", "task_definition_arn": td_arn(revision=2)}]
+
+    result = run(monkeypatch, capsys, clients, rollouts=started)
+
+    assert result["failed"] is True
+    assert "ecs-svc/2" in result["msg"] and "FAILED" in result["msg"]
+    assert "rolled the service back to " + td_arn() in result["msg"]
+
+
+def test_without_the_earlier_rollouts_the_rolled_back_service_looks_steady(clients, monkeypatch, capsys):
+    """The reason for `rollouts`: a later call alone sees a steady service."""
+    expect_converged_reads(clients, service=rolled_back_service())
+
+    result = run(monkeypatch, capsys, clients)
+
+    assert result["changed"] is False
+    assert result["services"][0]["steady"] is True

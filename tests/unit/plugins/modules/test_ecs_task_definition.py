@@ -5,8 +5,8 @@ client (wrapped as AnsibleAWSModule wraps it), normalisation and image resolutio
 import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
-from ansible_collections.stacksmith.aws.plugins.module_utils.ecs import ECSModuleError
 from ansible_collections.stacksmith.aws.plugins.module_utils import ecs_task_definition as td
+from ansible_collections.stacksmith.aws.plugins.module_utils.ecs import ECSModuleError
 from botocore.stub import Stubber
 
 FAMILY = "shop-prod-api"
