@@ -102,6 +102,33 @@ class PlaybookRun:
                 if res is not None:
                     yield task["task"]["name"], res
 
+    def ran(self, host: str) -> list[str]:
+        """The names of the tasks that ran for `host` (not skipped), in order."""
+        return [name for name, res in self.task_results(host) if not res.get("skipped")]
+
+    def first_run(self, host: str, role: str, task: str) -> int:
+        """Where `role : task` first ran for `host` in ran() (a role's include task may share its first task's name)."""
+        matches = [i for i, name in enumerate(self.ran(host)) if name == f"stacksmith.aws.{role} : {task}"]
+        assert matches, (role, task)
+        return matches[0]
+
+    def positions(self, host: str) -> dict[str, int]:
+        """Task name -> the position of its last result for `host` among every task of the run, skipped or not."""
+        return {name: i for i, (name, _result) in enumerate(self.task_results(host))}
+
+    def deferred_alb_wait(self, host: str) -> int:
+        """The position of the deploy play's load balancer wait (edge wait.yml) among every task, skipped or not (it
+        skips when the ALB is active already). Fails unless the wait of the edge's present.yml, before it, was
+        skipped: the play deferred it."""
+        results = list(self.task_results(host))
+        waits = [
+            i
+            for i, (name, _result) in enumerate(results)
+            if name == "stacksmith.aws.edge : Wait for the load balancer to be active"
+        ]
+        assert len(waits) == 2 and results[waits[0]][1].get("skipped"), waits
+        return waits[1]
+
     def changed_tasks(self, host: str | None = None) -> list[str]:
         out = []
         for play in self.plays:

@@ -166,7 +166,7 @@ def ecs_container(service: dict[str, Any], log_prefix: str, region: str, image_t
             {
                 "sourceVolume": v["name"],
                 "containerPath": v["container_path"],
-                "readOnly": bool(v.get("read_only") or False),
+                "readOnly": bool(v.get("read_only")),
             }
             for v in service.get("efs_volumes") or []
         ],
@@ -249,7 +249,7 @@ def ecs_service_config(
             "network_configuration": {
                 "subnets": list(service.get("subnet_ids") or []),
                 "security_groups": list(service.get("security_group_ids") or []),
-                "assign_public_ip": bool(service.get("assign_public_ip") or False),
+                "assign_public_ip": bool(service.get("assign_public_ip")),
             },
             "load_balancers": (
                 [{"target_group_arn": target_group, "container_name": name, "container_port": port}]

@@ -11,6 +11,16 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 TARGET_TRACKING = "TargetTrackingScaling"
 ALB_REQUESTS = "ALBRequestCountPerTarget"
+# The options of one target-tracking policy (application_autoscaling_target's policies, ecs_services' autoscaling).
+POLICY_OPTIONS = {
+    "name": {"type": "str", "required": True},
+    "target_value": {"type": "float", "required": True},
+    "predefined_metric_type": {"type": "str", "required": True},
+    "resource_label": {"type": "str"},
+    "scale_in_cooldown": {"type": "int", "default": 300},
+    "scale_out_cooldown": {"type": "int", "default": 60},
+    "disable_scale_in": {"type": "bool", "default": False},
+}
 # AWSRetry's own list has the query protocol's "Throttling" but not the JSON protocol's "ThrottlingException" that
 # Application Auto Scaling sends; ConcurrentUpdateException comes while another change of the target is in flight.
 RETRY_CODES = ["ThrottlingException", "ConcurrentUpdateException"]

@@ -258,6 +258,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.stacksmith.aws.plugins.module_utils.app_autoscaling import (
+    POLICY_OPTIONS,
     RETRY_CODES,
     AutoScalingTargetError,
     check_params,
@@ -277,15 +278,7 @@ def main():
         "policies": {
             "type": "list",
             "elements": "dict",
-            "options": {
-                "name": {"type": "str", "required": True},
-                "target_value": {"type": "float", "required": True},
-                "predefined_metric_type": {"type": "str", "required": True},
-                "resource_label": {"type": "str"},
-                "scale_in_cooldown": {"type": "int", "default": 300},
-                "scale_out_cooldown": {"type": "int", "default": 60},
-                "disable_scale_in": {"type": "bool", "default": False},
-            },
+            "options": POLICY_OPTIONS,
         },
         "purge_policies": {"type": "bool", "default": True},
     }

@@ -431,15 +431,7 @@ CONFIG_OPTIONS = {
             "policies": {
                 "type": "list",
                 "elements": "dict",
-                "options": {
-                    "name": {"type": "str", "required": True},
-                    "target_value": {"type": "float", "required": True},
-                    "predefined_metric_type": {"type": "str", "required": True},
-                    "resource_label": {"type": "str"},
-                    "scale_in_cooldown": {"type": "int", "default": 300},
-                    "scale_out_cooldown": {"type": "int", "default": 60},
-                    "disable_scale_in": {"type": "bool", "default": False},
-                },
+                "options": scaling.POLICY_OPTIONS,
             },
         },
     },

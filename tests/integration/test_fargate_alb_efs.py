@@ -325,13 +325,11 @@ def test_slow_resources_start_right_after_the_network_and_nat_routes_wait_for_th
     roles that do not need them; the NAT gateways are waited for (and routed through) only after the database wait,
     just before the services, the first that need egress; the services start before the load balancer is waited
     for, and their rollouts are waited for after it. So the slow things provision while the rest converges."""
-    names = [name for name, res in converged["run"].task_results(STACK) if not res.get("skipped")]
+    run = converged["run"]
+    names = run.ran(STACK)
 
     def at(role, task):
-        """Where the task ran first (a role's include task may share the name of its first task)."""
-        matches = [i for i, name in enumerate(names) if name == f"stacksmith.aws.{role} : {task}"]
-        assert matches, (role, task)
-        return matches[0]
+        return run.first_run(STACK, role, task)
 
     network_done = at("network", "Publish the network outputs")
     db_started = at("database", "Create or modify the instance (no wait)")
@@ -349,15 +347,7 @@ def test_slow_resources_start_right_after_the_network_and_nat_routes_wait_for_th
     # The services start while the load balancer provisions; the play waits for the ALB (edge wait.yml), then for
     # the rollouts. That wait may find the ALB active already and skip, so its position is taken among every task,
     # skipped or not; the wait of the edge's own present.yml does not run (the play deferred it).
-    everything = list(converged["run"].task_results(STACK))
-    alb_waits = [
-        i
-        for i, (name, _) in enumerate(everything)
-        if name == "stacksmith.aws.edge : Wait for the load balancer to be active"
-    ]
-    assert len(alb_waits) == 2 and everything[alb_waits[0]][1].get("skipped"), alb_waits
-    position = {name: i for i, (name, _) in enumerate(everything)}  # the last run of each name
-    assert position[names[services]] < alb_waits[1] < position[names[rollouts]]
+    assert run.positions(STACK)[names[services]] < run.deferred_alb_wait(STACK) < run.positions(STACK)[names[rollouts]]
 
 
 def test_github_oidc_deploy_role(env, converged):

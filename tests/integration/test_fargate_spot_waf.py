@@ -507,12 +507,11 @@ def test_the_services_start_before_the_alb_wait_and_the_waf_is_attached_before_t
     """The services need the listeners, not an active load balancer: they start while it provisions. The WAF is
     attached once the ALB is active (AWS associates a web ACL with an active load balancer), before the rollouts are
     waited for, so the application is never served by the ALB without its WAF."""
-    names = [name for name, res in converged["run"].task_results(STACK) if not res.get("skipped")]
+    run = converged["run"]
+    names = run.ran(STACK)
 
     def at(role, task):
-        matches = [i for i, name in enumerate(names) if name == f"stacksmith.aws.{role} : {task}"]
-        assert matches, (role, task)
-        return matches[0]
+        return run.first_run(STACK, role, task)
 
     listeners = at("edge", "Converge the listeners and rules")
     services = at(
@@ -523,15 +522,7 @@ def test_the_services_start_before_the_alb_wait_and_the_waf_is_attached_before_t
     assert listeners < services < waf < rollouts, names
     # The ALB wait comes between the services and the WAF (edge wait.yml; it may find the ALB active already and
     # skip, so positions are taken among every task); the one of the edge's present.yml was deferred.
-    everything = list(converged["run"].task_results(STACK))
-    alb_waits = [
-        i
-        for i, (name, _) in enumerate(everything)
-        if name == "stacksmith.aws.edge : Wait for the load balancer to be active"
-    ]
-    assert len(alb_waits) == 2 and everything[alb_waits[0]][1].get("skipped"), alb_waits
-    position = {name: i for i, (name, _) in enumerate(everything)}  # the last run of each name
-    assert position[names[services]] < alb_waits[1] < position[names[waf]]
+    assert run.positions(STACK)[names[services]] < run.deferred_alb_wait(STACK) < run.positions(STACK)[names[waf]]
 
 
 def test_the_roles_the_stack_leaves_out_run_no_task(converged):
