@@ -73,10 +73,53 @@ options:
   deliver_logs_permission_arn:
     description:
       - The ARN of the IAM role that allows the flow logs service to publish to the destination.
-      - Required when O(state=present) and O(log_destination_type=cloud-watch-logs).
-        The role must trust C(vpc-flow-logs.amazonaws.com).
+      - Required when O(state=present) and O(log_destination_type=cloud-watch-logs), unless O(delivery_role) is
+        given. The role must trust C(vpc-flow-logs.amazonaws.com).
       - Cannot be changed on an existing flow log.
     type: str
+  log_group:
+    description:
+      - With O(log_destination_type=cloud-watch-logs) and O(log_group_name), also converge that log group (created
+        when missing, its retention and tags set) in this task, before the flow log. Without it the log group must
+        exist (or AWS creates it untagged, with no retention, on the first record).
+      - A log group that exists without the O(owner_tags) is refused (the module would rewrite its retention and
+        tags).
+    type: dict
+    suboptions:
+      retention_days:
+        description: How long CloudWatch Logs keeps the records; not set, forever.
+        type: int
+      tags:
+        description: The tags of the log group (give the O(owner_tags) here too).
+        type: dict
+        default: {}
+  delivery_role:
+    description:
+      - With O(log_destination_type=cloud-watch-logs), also converge the IAM role the flow logs service assumes to
+        publish, in this task: it trusts C(vpc-flow-logs.amazonaws.com) and has one inline policy,
+        C(write-flow-logs), that writes to the log group O(log_group_name) only. Its ARN is the
+        O(deliver_logs_permission_arn) of the flow log (which must then not be given).
+      - A role that exists without the O(owner_tags) is refused.
+      - Replaces the separate log group and role tasks (two processes) of a playbook that creates a flow log.
+    type: dict
+    suboptions:
+      name:
+        description: The role name.
+        type: str
+        required: true
+      description:
+        description: The role description.
+        type: str
+      tags:
+        description: The tags of the role (give the O(owner_tags) here too).
+        type: dict
+        default: {}
+  owner_tags:
+    description:
+      - The tags that mark the O(log_group) and the O(delivery_role) as owned by the caller; an existing one without
+        all of them is refused rather than rewritten.
+    type: dict
+    default: {}
   log_format:
     description:
       - The fields to include in the flow log records, in the order in which they should appear,
@@ -284,8 +327,15 @@ flow_log:
 """
 
 import uuid
+from types import SimpleNamespace
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:
+    pass  # handled by AnsibleAWSModule
 
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
+from ansible_collections.amazon.aws.plugins.module_utils.iam import AnsibleIAMError
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
@@ -297,6 +347,12 @@ from ansible_collections.stacksmith.aws.plugins.module_utils.ec2_flow_log import
     describe_flow_logs,
     format_flow_log,
 )
+from ansible_collections.stacksmith.aws.plugins.module_utils.iam_roles import RoleSet
+from ansible_collections.stacksmith.aws.plugins.module_utils.iam_roles import normalize_config as normalize_roles
+from ansible_collections.stacksmith.aws.plugins.module_utils.log_groups import RETRY_ON as LOGS_RETRY_ON
+from ansible_collections.stacksmith.aws.plugins.module_utils.log_groups import LogGroupSet
+from ansible_collections.stacksmith.aws.plugins.module_utils.log_groups import normalize_config as normalize_log_groups
+from ansible_collections.stacksmith.aws.plugins.module_utils.resource_set import ResourceSetError
 from ansible_collections.stacksmith.aws.plugins.module_utils.tagging import ensure_ec2_tags, sorted_tags, updated_tags
 from ansible_collections.stacksmith.aws.plugins.module_utils.waiter import WaitTimeout, poll
 
@@ -324,6 +380,14 @@ RESOURCE_ID_PREFIXES = {
     "Subnet": "subnet-",
     "NetworkInterface": "eni-",
 }
+DELIVERY_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}
+    ],
+}
+# The delivery role of a preview that would create it has no ARN yet.
+PENDING_ROLE_ARN = "(known after apply)"
 # Seconds to wait for a new flow log to show up in DescribeFlowLogs (eventual consistency).
 CREATE_WAIT_FIRST_DELAY = 0.5
 CREATE_WAIT_MAX_DELAY = 5.0
@@ -599,9 +663,19 @@ def validate_params(params):
             return "log_group_name or log_destination is required when log_destination_type=cloud-watch-logs"
         if params.get("log_destination") and not log_group_name_from_arn(params["log_destination"]):
             return f"log_destination {params['log_destination']} is not the ARN of a CloudWatch Logs log group"
-        if params.get("state") == "present" and not params.get("deliver_logs_permission_arn"):
-            return "deliver_logs_permission_arn is required when log_destination_type=cloud-watch-logs"
+        wants_role = params.get("state") == "present" and not params.get("delivery_role")
+        if wants_role and not params.get("deliver_logs_permission_arn"):
+            return (
+                "deliver_logs_permission_arn is required when log_destination_type=cloud-watch-logs "
+                "(or delivery_role, to have the role converged)"
+            )
+        if params.get("delivery_role") and params.get("deliver_logs_permission_arn"):
+            return "delivery_role and deliver_logs_permission_arn are mutually exclusive"
+        if (params.get("log_group") or params.get("delivery_role")) and not params.get("log_group_name"):
+            return "log_group and delivery_role need log_group_name (the log group they are for)"
     else:
+        if params.get("log_group") or params.get("delivery_role"):
+            return "log_group and delivery_role can only be used with log_destination_type=cloud-watch-logs"
         if params.get("log_group_name"):
             return "log_group_name can only be used with log_destination_type=cloud-watch-logs, use log_destination"
         if not params.get("log_destination"):
@@ -623,8 +697,94 @@ def find_existing(client, params):
     )
 
 
+def destination_policy(log_group_arn):
+    """The inline policy of the delivery role: write to this log group only (its streams included)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "logs:CreateLogStream",
+                    "logs:PutLogEvents",
+                    "logs:DescribeLogGroups",
+                    "logs:DescribeLogStreams",
+                ],
+                "Resource": [log_group_arn, f"{log_group_arn}:*"],
+            }
+        ],
+    }
+
+
+def ensure_destination(module, params):
+    """The O(log_group) and O(delivery_role), converged with the shared log group and role sets (state replaced).
+    Returns (changed, log group ARN or None, role ARN or None, diff before, diff after)."""
+    owner = SimpleNamespace(check_mode=module.check_mode, params={"owner_tags": params["owner_tags"], "path": "/"})
+    changed, before, after = False, {}, {}
+    group_arn = None
+    if params.get("log_group") is not None:
+        logs = module.client("logs", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=LOGS_RETRY_ON))
+        item = {"name": params["log_group_name"], "retention_days": params["log_group"].get("retention_days")}
+        wanted = normalize_log_groups([dict(item, kms_key_id=None, tags={})], params["log_group"].get("tags") or {})
+        result = LogGroupSet(logs, owner).converge("replaced", wanted, None)
+        group_arn = result["log_groups"][0]["arn"]
+        changed |= result["changed"]
+        before.update({f"log_group {k}": v for k, v in result["diff"]["before"].items()})
+        after.update({f"log_group {k}": v for k, v in result["diff"]["after"].items()})
+    role_arn = None
+    if params.get("delivery_role") is not None:
+        role = params["delivery_role"]
+        if params.get("log_group") is None:
+            group_arn = log_group_arn_of(module, params["log_group_name"])
+        iam = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+        item = {
+            "name": role["name"],
+            "description": role.get("description"),
+            "assume_role_policy": DELIVERY_TRUST,
+            "managed_policy_arns": [],
+            # A preview of a new log group has no ARN yet: the role is previewed without its policy.
+            "inline_policies": {"write-flow-logs": destination_policy(group_arn)} if group_arn else {},
+            "max_session_duration": None,
+            "tags": {},
+        }
+        wanted = normalize_roles([item], role.get("tags") or {}, "/")
+        result = RoleSet(iam, owner).converge("replaced", wanted)
+        role_arn = result["roles"][0]["arn"]
+        changed |= result["changed"]
+        before.update({f"delivery_role {k}": v for k, v in result["diff"]["before"].items()})
+        after.update({f"delivery_role {k}": v for k, v in result["diff"]["after"].items()})
+    return changed, group_arn, role_arn, before, after
+
+
+def log_group_arn_of(module, name):
+    """The ARN of an existing log group (without the trailing ``:*``), or None."""
+    logs = module.client("logs", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=LOGS_RETRY_ON))
+    owner = SimpleNamespace(check_mode=True, params={"owner_tags": {}})
+    group = LogGroupSet(logs, owner).describe_one(name)
+    return group["arn"] if group else None
+
+
 def ensure_present(client, module, params):
-    """Creates the flow log, or checks it and updates its tags. Returns the module result."""
+    """Converges the destination (O(log_group), O(delivery_role)) when asked, then creates the flow log, or checks
+    it and updates its tags. Returns the module result."""
+    destination_changed, group_arn, role_arn, destination_before, destination_after = False, None, None, {}, {}
+    if params.get("log_group") is not None or params.get("delivery_role") is not None:
+        destination_changed, group_arn, role_arn, destination_before, destination_after = ensure_destination(
+            module, params
+        )
+        if params.get("delivery_role") is not None:
+            params = dict(params, deliver_logs_permission_arn=role_arn or PENDING_ROLE_ARN)
+    result = converge_flow_log(client, module, params)
+    result["changed"] = result["changed"] or destination_changed
+    result["log_group_arn"] = group_arn
+    result["delivery_role_arn"] = role_arn
+    result["diff"]["before"] = dict(result["diff"]["before"], **destination_before)
+    result["diff"]["after"] = dict(result["diff"]["after"], **destination_after)
+    return result
+
+
+def converge_flow_log(client, module, params):
+    """Creates the flow log, or checks it and updates its tags."""
     existing = find_existing(client, params)
 
     if existing is None:
@@ -692,6 +852,19 @@ def main():
         "log_group_name": {"type": "str"},
         "log_destination": {"type": "str"},
         "deliver_logs_permission_arn": {"type": "str"},
+        "log_group": {
+            "type": "dict",
+            "options": {"retention_days": {"type": "int"}, "tags": {"type": "dict", "default": {}}},
+        },
+        "delivery_role": {
+            "type": "dict",
+            "options": {
+                "name": {"type": "str", "required": True},
+                "description": {"type": "str"},
+                "tags": {"type": "dict", "default": {}},
+            },
+        },
+        "owner_tags": {"type": "dict", "default": {}},
         "log_format": {"type": "str"},
         "max_aggregation_interval": {"type": "int", "default": 600, "choices": [60, 600]},
         "destination_options": {
@@ -725,6 +898,12 @@ def main():
             result = ensure_absent(client, module, module.params)
     except AnsibleEC2Error as e:
         module.fail_json_aws_error(e)
+    except ResourceSetError as e:
+        module.fail_json(msg=str(e))
+    except AnsibleIAMError as e:
+        module.fail_json_aws_error(e)
+    except (BotoCoreError, ClientError) as e:
+        module.fail_json_aws(e, msg="Failed to converge the flow log's log group or delivery role")
 
     diff = result.pop("diff")
     if module._diff:

@@ -16,6 +16,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.stacksmith.aws.plugins.module_utils import log_groups
 from ansible_collections.stacksmith.aws.plugins.modules import cloudwatch_log_groups as module_under_test
 from botocore.stub import Stubber
 
@@ -39,7 +40,7 @@ def logs(monkeypatch):
     def sequential(function, items):
         return [function(item) for item in items]
 
-    monkeypatch.setattr(module_under_test, "run_concurrently", sequential)
+    monkeypatch.setattr(log_groups, "run_concurrently", sequential)
     client = boto3.client("logs", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
     with Stubber(client) as stubber:
         yield client, stubber
@@ -118,7 +119,7 @@ def item(name=API, **overrides):
 
 @pytest.mark.parametrize(("value", "expected"), [(arn(API) + ":*", arn(API)), (arn(API), arn(API)), (None, None)])
 def test_group_arn_strips_the_wildcard(value, expected):
-    assert module_under_test.group_arn(value) == expected
+    assert log_groups.group_arn(value) == expected
 
 
 def test_normalize_config_merges_tags_without_name():
@@ -476,7 +477,7 @@ def test_reads_run_through_run_concurrently(logs, monkeypatch, capsys):
         batches.append(items)
         return [function(entry) for entry in items]
 
-    monkeypatch.setattr(module_under_test, "run_concurrently", recording)
+    monkeypatch.setattr(log_groups, "run_concurrently", recording)
     expect_describe(stubber, API, aws_group(API))
     expect_describe(stubber, WEB, aws_group(WEB))
     expect_tags(stubber, API, OWNED_TAGS)

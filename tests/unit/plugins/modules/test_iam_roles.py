@@ -18,6 +18,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.amazon.aws.plugins.module_utils import cloud
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
+from ansible_collections.stacksmith.aws.plugins.module_utils import iam_roles
 from ansible_collections.stacksmith.aws.plugins.modules import iam_roles as module_under_test
 from botocore.stub import Stubber
 
@@ -56,7 +57,7 @@ def sequential(function, items):
 @pytest.fixture
 def iam(monkeypatch):
     client = boto3.client("iam", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    monkeypatch.setattr(module_under_test, "run_concurrently", sequential)
+    monkeypatch.setattr(iam_roles, "run_concurrently", sequential)
     with Stubber(client) as stubber:
         yield RetryingBotoClientWrapper(client, AWSRetry.jittered_backoff()), stubber
         stubber.assert_no_pending_responses()
@@ -223,13 +224,13 @@ def task_role(**overrides):
 
 @pytest.mark.parametrize("value", [SECRETS, json.dumps(SECRETS), encoded(SECRETS), "  " + json.dumps(SECRETS)])
 def test_parse_document_accepts_dict_json_and_url_encoded_json(value):
-    assert module_under_test.parse_document(value, "policy") == SECRETS
+    assert iam_roles.parse_document(value, "policy") == SECRETS
 
 
 @pytest.mark.parametrize("value", ["{not json", "[1, 2]", 42])
 def test_parse_document_rejects_what_is_not_a_document(value):
     with pytest.raises(module_under_test.ResourceSetError, match="policy"):
-        module_under_test.parse_document(value, "policy")
+        iam_roles.parse_document(value, "policy")
 
 
 def test_view_sorts_and_decodes():
@@ -757,7 +758,7 @@ def test_reads_run_through_run_concurrently(iam, monkeypatch, capsys):
         batches.append(items)
         return [function(item) for item in items]
 
-    monkeypatch.setattr(module_under_test, "run_concurrently", recording)
+    monkeypatch.setattr(iam_roles, "run_concurrently", recording)
     expect_reads(stubber, execution_role(inline={"b": LOGS, "secrets": SECRETS}), task_role())
     stubber.add_response("delete_role_policy", {}, {"RoleName": "shop-prod-ecs-execution", "PolicyName": "b"})
 
