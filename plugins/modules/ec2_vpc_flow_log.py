@@ -96,7 +96,7 @@ options:
   delivery_role:
     description:
       - With O(log_destination_type=cloud-watch-logs), also converge the IAM role the flow logs service assumes to
-        publish, in this task: it trusts C(vpc-flow-logs.amazonaws.com) and has one inline policy,
+        publish, in this task. It trusts C(vpc-flow-logs.amazonaws.com) and has one inline policy,
         C(write-flow-logs), that writes to the log group O(log_group_name) only. Its ARN is the
         O(deliver_logs_permission_arn) of the flow log (which must then not be given).
       - A role that exists without the O(owner_tags) is refused.
