@@ -716,15 +716,20 @@ class ServiceSet:
         return changed, after
 
     def absent(self, current):
-        """Autoscaling, then the service (scaled to 0 and deleted), then its task definition family."""
+        """Autoscaling, then the service (scaled to 0 and deleted), then its task definition family. Honours check
+        mode (converge_set calls it for real runs only; converge() calls it in check mode to predict the same).
+        Returns whether there was anything to remove."""
         name = current["name"]
-        key = scaling_params(self.cluster, name, None, True)
-        if current["target"] or current["policies"]:
-            scaling.ensure_absent(self.autoscaling, False, key, current=(current["target"], current["policies"]))
-        if current["service"] is not None:
-            services.delete_service(self.ecs, {"cluster": self.cluster, "name": name}, current["service"], wait=False)
-            self.deleted_services.append(name)
+        changed = bool(current["target"] or current["policies"] or current["service"] is not None)
+        if not self.check_mode:
+            if current["target"] or current["policies"]:
+                key = scaling_params(self.cluster, name, None, True)
+                scaling.ensure_absent(self.autoscaling, False, key, current=(current["target"], current["policies"]))
+            if current["service"] is not None:
+                services.delete_service(self.ecs, {"cluster": self.cluster, "name": name}, current["service"], False)
+                self.deleted_services.append(name)
         self.deregister(current["family"])
+        return changed
 
     def deregister(self, family):
         params = {"family": family, "delete_inactive": self.params["delete_task_definitions"]}
@@ -791,24 +796,14 @@ class ServiceSet:
             view=self.view,
             check_mode=self.check_mode,
         )
+        # converge_set deleted the services, or in check mode only named them: absent() predicts, writing nothing.
+        removed = [existing[name] for name in result["deleted"]] if self.check_mode else []
         if state == "deleted":
             # A listed service already gone may have left its autoscaling or task definitions (an earlier teardown
-            # that stopped half way): remove them too.
-            for name in listed:
-                leftover = self.missing.get(name)
-                if leftover is None:
-                    continue
-                if leftover["target"] or leftover["policies"]:
-                    if not self.check_mode:
-                        key = scaling_params(self.cluster, name, None, True)
-                        scaling.ensure_absent(
-                            self.autoscaling, False, key, current=(leftover["target"], leftover["policies"])
-                        )
-                    result["changed"] = True
-                self.deregister(leftover["family"])
-        if self.check_mode and result["deleted"]:
-            for name in result["deleted"]:
-                self.deregister(existing[name]["family"])
+            # that stopped half way): they go too.
+            removed += [self.missing[name] for name in listed if name in self.missing]
+        for current in removed:
+            result["changed"] = self.absent(current) or result["changed"]
         if self.deregistered:
             result["changed"] = True
         if self.params["wait"] and not self.check_mode:
